@@ -1,0 +1,254 @@
+"""`finsam`: index the reports, ask questions, evaluate retrieval. A thin layer over the engine."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from index.settings import Settings, set_offline_environment
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    help="finsam – frågor om samordningsförbundens rapporter",
+)
+err = Console(stderr=True)
+EXAMPLE_QUESTION = "Hur många deltagare hade Arbetsmarknadstorget under 2017?"
+
+
+class CliError(Exception):
+    """A domain error shown as a plain message with exit status 2."""
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    return ctx.obj
+
+
+def _embedder_factory(settings: Settings):
+    def factory():
+        from index.embed import load_embedder
+
+        return load_embedder(settings)
+
+    return factory
+
+
+def run_index(settings: Settings, full: bool = False, wait: float = 0.0, quiet: bool = False):
+    from index.pipeline import build_index
+    from index.progress import RichProgress
+
+    progress = None if quiet else RichProgress()
+    try:
+        result = build_index(settings, _embedder_factory(settings), progress, full=full, lock_wait=wait)
+    finally:
+        if progress:
+            progress.close()
+    if not quiet:
+        _print_index_result(result)
+    return result
+
+
+def _print_index_result(result) -> None:
+    if not result.rebuilt:
+        err.print(
+            f"Indexet är aktuellt: {len(result.unchanged)} rapporter, {result.chunks} passager "
+            "(inget att bädda in).",
+            highlight=False,
+        )
+    else:
+        err.print(
+            f"Index klart: {len(result.added)} nya, {len(result.changed)} ändrade, "
+            f"{len(result.removed)} borttagna, {len(result.unchanged)} oförändrade rapporter; "
+            f"{result.chunks} passager, {result.embedded} inbäddade.",
+            highlight=False,
+        )
+        for t in result.timings:
+            err.print(f"  {t.stage:<12} {t.count:>6} st  {t.seconds:7.2f} s", highlight=False)
+    for report_id, fields in result.missing_meta.items():
+        err.print(
+            Text(
+                f"  {report_id}: metadata gissad/saknas för {', '.join(fields)} "
+                "(lägg en .toml-fil bredvid rapporten)"
+            )
+        )
+    for problem in result.problems:
+        err.print(Text(f"  HOPPADE ÖVER {problem.path.name}: {problem.reason}", style="yellow"))
+
+
+def _engine(settings: Settings):
+    from assistant.engine import Engine
+    from index.generations import current_generation
+
+    if current_generation(settings.index_dir) is None:
+        err.print("Inget index ännu – bygger det från " + str(settings.corpus_dir), highlight=False)
+        run_index(settings)
+    return Engine(settings, _embedder_factory(settings))
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(ctx: typer.Context) -> None:
+    set_offline_environment()
+    try:
+        ctx.obj = Settings()
+    except Exception as exc:  # pydantic ValidationError: show it in plain words
+        err.print(Text(f"Ogiltig inställning / invalid setting: {exc}"))
+        raise typer.Exit(2) from exc
+    if ctx.invoked_subcommand is None:
+        _default_job(ctx.obj)
+
+
+def _default_job(settings: Settings) -> None:
+    """Build the index when needed, then answer questions (a prompt on a terminal, an example otherwise)."""
+    engine = _engine(settings)
+    if not sys.stdin.isatty():
+        _print_answer(engine.ask(EXAMPLE_QUESTION))
+        return
+    err.print("Skriv en fråga (tom rad avslutar).", highlight=False)
+    while True:
+        try:
+            question = input("fråga> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        _print_answer(engine.ask(question))
+
+
+@app.command("index")
+def index_cmd(
+    ctx: typer.Context,
+    full: Annotated[bool, typer.Option("--full", help="Bygg om allt (annars bara nytt och ändrat).")] = False,
+    wait: Annotated[float, typer.Option(help="Sekunder att vänta om en annan indexering pågår.")] = 0.0,
+) -> None:
+    """Indexera rapporterna i korpusmappen (inkrementellt)."""
+    result = run_index(_settings(ctx), full=full, wait=wait)
+    if result.problems:
+        raise typer.Exit(1)
+
+
+@app.command("ask")
+def ask_cmd(
+    ctx: typer.Context,
+    question: Annotated[
+        str | None, typer.Argument(help="Frågan; utan fråga läses en fråga per rad från stdin.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv JSON (JSON Lines för stdin).")] = False,
+    top_k: Annotated[int | None, typer.Option("--top-k", "-k", min=1, max=100)] = None,
+    organisation: Annotated[str | None, typer.Option("--org", help="Bara detta förbund.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Bara rapporter som omfattar året.")] = None,
+    report_type: Annotated[str | None, typer.Option("--type", help="Bara denna rapporttyp.")] = None,
+    mode: Annotated[str, typer.Option(help="hybrid, lexical eller dense.")] = "hybrid",
+) -> None:
+    """Ställ en fråga och få passager med rapport, sida och avsnitt."""
+    from assistant.results import Filters
+
+    if mode not in ("hybrid", "lexical", "dense"):
+        raise typer.BadParameter("mode måste vara hybrid, lexical eller dense")
+    settings = _settings(ctx)
+    engine = _engine(settings)
+    filters = Filters(organisation=organisation, year=year, report_type=report_type)
+    questions = [question] if question is not None else (line.strip() for line in sys.stdin)
+    for q in questions:
+        if not q.strip():
+            if question is not None:
+                err.print("Frågan är tom. / The question is empty.")
+                raise typer.Exit(2)
+            continue
+        answer = engine.ask(q, filters, mode, top_k)  # type: ignore[arg-type]
+        if as_json:
+            sys.stdout.write(json.dumps(answer.model_dump(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        else:
+            _print_answer(answer)
+
+
+def _print_answer(answer) -> None:
+    out = Console()
+    out.print(Text("Fråga: ", style="bold") + Text(answer.question))
+    style = "bold green" if answer.supported else "bold yellow"
+    out.print(Text("Svar: ", style="bold") + Text(answer.answer, style=style))
+    for i, p in enumerate(answer.passages, start=1):
+        pages = f"s. {p.page}" if p.page == p.page_end else f"s. {p.page}–{p.page_end}"
+        head = Text(f"\n[{i}] {p.title} – {p.organisation} ({p.period}), {pages}", style="bold cyan")
+        out.print(head)
+        out.print(
+            Text(f"    Avsnitt: {p.section}" + ("   (OCR-korrigerad)" if p.ocr_repaired else ""), style="dim")
+        )
+        body = Text(p.text)
+        for a, b in p.highlights:
+            body.stylize("bold reverse", a, b)
+        out.print(body)
+
+
+@app.command("eval")
+def eval_cmd(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines som shared/eval/dev.jsonl")
+    ],
+    top_k: Annotated[int, typer.Option("--top-k", "-k")] = 5,
+) -> None:
+    """Mät recall@1, recall@5 och MRR mot guldcitat, för hybrid, lexikal och dense sökning."""
+    from assistant.evaluation import evaluate, load_questions
+
+    engine = _engine(_settings(ctx))
+    questions = load_questions(file)
+
+    def ask(text: str, mode: str):
+        answer = engine.ask(text, mode=mode, k=top_k)  # type: ignore[arg-type]
+        return [p.text for p in answer.passages], answer.supported
+
+    reports = evaluate(questions, ask, ["hybrid", "lexical", "dense"])
+    out = Console()
+    table = Table(title=f"Retrieval på {file.name} ({len(questions)} frågor)")
+    for col in ("läge", "typ", "n", "recall@1", "recall@5", "MRR"):
+        table.add_column(col, justify="right" if col not in ("läge", "typ") else "left")
+    for report in reports:
+        for kind in sorted(report.by_kind):
+            row = report.by_kind[kind].row()
+            table.add_row(
+                report.mode,
+                kind,
+                str(row["n"]),
+                f"{row['recall@1']:.3f}",
+                f"{row['recall@5']:.3f}",
+                f"{row['mrr']:.3f}",
+            )
+        row = report.overall.row()
+        table.add_row(
+            report.mode,
+            "ALLA (besvarbara)",
+            str(row["n"]),
+            f"{row['recall@1']:.3f}",
+            f"{row['recall@5']:.3f}",
+            f"{row['mrr']:.3f}",
+            style="bold",
+            end_section=True,
+        )
+    out.print(table)
+    for report in reports:
+        out.print(
+            f"{report.mode}: supported rätt {report.supported_right}/{report.supported_total}; "
+            f"missar (recall@5): {', '.join(report.misses) or 'inga'}",
+            highlight=False,
+        )
+
+
+def main() -> None:
+    from index.embed import EmbedderUnavailable
+    from index.lock import IndexBusy
+    from index.reader import IndexMissing
+
+    try:
+        app()
+    except (IndexBusy, EmbedderUnavailable, IndexMissing, CliError) as exc:
+        err.print(Text(str(exc), style="red"))
+        sys.exit(2)

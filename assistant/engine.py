@@ -1,0 +1,145 @@
+"""The query engine: hybrid retrieval over the live index and extractive answers. No UI code here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answer import best_sentence, highlight_spans, is_supported
+from assistant.question import Question, org_keywords, parse_question
+from assistant.ranking import order_by_score, preference_factor, reciprocal_rank_fusion, top_indices
+from assistant.results import Answer, Filters, Mode, Passage
+from index.embed import Embedder
+from index.reader import IndexReader
+from index.settings import Settings
+
+NOT_FOUND = "Finns inte i rapporterna."
+
+
+@dataclass(frozen=True)
+class Hit:
+    position: int
+    score: float
+    similarity: float | None
+
+
+class Engine:
+    """Loads the index and the model once and answers many questions.
+
+    `embedder` may be an Embedder or a factory; it is only created when a dense search needs it.
+    """
+
+    def __init__(self, settings: Settings, embedder: Embedder | Callable[[], Embedder]) -> None:
+        self.settings = settings
+        self._embedder_source = embedder
+        self._embedder: Embedder | None = embedder if hasattr(embedder, "embed_queries") else None
+        self._reader: IndexReader | None = None
+
+    @property
+    def reader(self) -> IndexReader:
+        if self._reader is None or self._reader.is_stale():
+            self._reader = IndexReader.open(self.settings)
+        return self._reader
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = self._embedder_source()  # type: ignore[operator]
+        return self._embedder
+
+    def organisations(self) -> list[str]:
+        return sorted({e.meta.organisation for e in self.reader.manifest.reports.values()})
+
+    # --- retrieval -------------------------------------------------------------------------------------
+    def _allowed(self, filters: Filters) -> np.ndarray | None:
+        if not filters.active():
+            return None
+        reader = self.reader
+        ok_reports = {
+            rid
+            for rid, e in reader.manifest.reports.items()
+            if (
+                filters.organisation is None
+                or org_keywords(filters.organisation) & org_keywords(e.meta.organisation)
+            )
+            and (filters.year is None or filters.year in e.meta.years)
+            and (filters.report_type is None or filters.report_type.lower() in e.meta.report_type.lower())
+        }
+        return np.array([c.report_id in ok_reports for c in reader.chunks], dtype=bool)
+
+    def _where(self, allowed: np.ndarray | None) -> dict | None:
+        if allowed is None:
+            return None
+        ids = sorted({c.report_id for c, ok in zip(self.reader.chunks, allowed, strict=True) if ok})
+        return {"report_id": {"$in": ids or ["-"]}}
+
+    def search(
+        self, question: Question, filters: Filters | None = None, mode: Mode = "hybrid", k: int | None = None
+    ) -> list[Hit]:
+        reader = self.reader
+        filters = filters or Filters()
+        k = k or self.settings.top_k
+        n = self.settings.candidates
+        allowed = self._allowed(filters)
+        rankings: list[list[int]] = []
+        similarity: dict[int, float] = {}
+        if mode in ("hybrid", "lexical"):
+            analyzers = ("char4", "stem") if self.settings.lexical == "both" else (self.settings.lexical,)
+            for analyzer in analyzers:
+                rankings.append(top_indices(reader.lexical_scores(question.text, analyzer), n, allowed))
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.embed_queries([question.text])[0]
+            hits = reader.dense_search(np.asarray(vector), n, self._where(allowed))
+            rankings.append([pos for pos, _ in hits])
+            similarity = dict(hits)
+        fused = reciprocal_rank_fusion(rankings)
+        preferred = {pos: score * self._preference(question, pos) for pos, score in fused.items()}
+        best_sim = max(similarity.values()) if similarity else None
+        return [Hit(pos, preferred[pos], best_sim) for pos in order_by_score(preferred, k)]
+
+    def _preference(self, question: Question, position: int) -> float:
+        if not (question.years or question.organisations or question.report_types):
+            return 1.0
+        chunk = self.reader.chunks[position]
+        meta = self.reader.report(chunk.report_id).meta
+        org = meta.organisation in question.organisations if question.organisations else None
+        rtype = (
+            any(t.lower() in meta.report_type.lower() for t in question.report_types)
+            if question.report_types
+            else None
+        )
+        in_text = any(str(y) in chunk.text for y in question.years)
+        return preference_factor(meta.years, question.years, org, rtype, in_text)
+
+    # --- answers ---------------------------------------------------------------------------------------
+    def ask(
+        self, text: str, filters: Filters | None = None, mode: Mode = "hybrid", k: int | None = None
+    ) -> Answer:
+        question = parse_question(text, self.organisations())
+        hits = self.search(question, filters, mode, k)
+        passages = [self._passage(h, question) for h in hits]
+        texts = [p.text for p in passages]
+        supported = is_supported(question, texts, hits[0].similarity if hits else None)
+        sentence = best_sentence(question, texts)
+        answer = sentence.text if (sentence and supported) else NOT_FOUND
+        return Answer(question=text, answer=answer, supported=supported, passages=passages)
+
+    def _passage(self, hit: Hit, question: Question) -> Passage:
+        chunk = self.reader.chunks[hit.position]
+        meta = self.reader.report(chunk.report_id).meta
+        return Passage(
+            report=chunk.report_id,
+            title=meta.title,
+            organisation=meta.organisation,
+            period=meta.period,
+            page=chunk.page_start,
+            page_end=chunk.page_end,
+            section=chunk.section,
+            text=chunk.text,
+            score=round(hit.score, 6),
+            chunk_id=chunk.chunk_id,
+            ocr_repaired=chunk.ocr_repaired,
+            highlights=highlight_spans(chunk.text, question),
+        )

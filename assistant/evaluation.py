@@ -1,0 +1,113 @@
+"""Score retrieval against gold quotes (rules of shared/eval/README.md): recall@1, recall@5, MRR per kind."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+_MATCH_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"})
+FUZZY_MIN = 90
+
+
+class GoldFigure(BaseModel):
+    value: float
+    unit: str
+
+
+class EvalQuestion(BaseModel):
+    id: str
+    question: str
+    kind: str
+    doc: str | list[str] | None = None
+    gold_quotes: list[str] = Field(default_factory=list)
+    answer: str | None = None
+    figure: GoldFigure | None = None
+    notes: str | None = None
+
+    @property
+    def answerable(self) -> bool:
+        return self.kind != "not_in_corpus"
+
+
+def fold_for_match(text: str) -> str:
+    """Lowercase, fold å/ä→a, ö→o, é→e, keep letters and digits, collapse spaces."""
+    text = text.lower().translate(_MATCH_FOLD)
+    return " ".join(re.sub(r"[^\w]|_", " ", text).split())
+
+
+def contains_quote(passage: str, quote: str) -> bool:
+    from rapidfuzz import fuzz
+
+    p, q = fold_for_match(passage), fold_for_match(quote)
+    if not q:
+        return False
+    return q in p or fuzz.partial_ratio(q, p) >= FUZZY_MIN
+
+
+def first_hit_rank(passages: Sequence[str], quotes: Sequence[str]) -> int | None:
+    """1-based rank of the first passage containing any gold quote."""
+    for rank, text in enumerate(passages, start=1):
+        if any(contains_quote(text, q) for q in quotes):
+            return rank
+    return None
+
+
+@dataclass
+class Tally:
+    n: int = 0
+    at1: int = 0
+    at5: int = 0
+    rr: float = 0.0
+
+    def add(self, rank: int | None) -> None:
+        self.n += 1
+        if rank is not None:
+            self.at1 += rank == 1
+            self.at5 += rank <= 5
+            self.rr += 1.0 / rank
+
+    def row(self) -> dict[str, float]:
+        n = self.n or 1
+        return {"n": self.n, "recall@1": self.at1 / n, "recall@5": self.at5 / n, "mrr": self.rr / n}
+
+
+@dataclass
+class ModeReport:
+    mode: str
+    by_kind: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    overall: Tally = field(default_factory=Tally)
+    supported_right: int = 0
+    supported_total: int = 0
+    misses: list[str] = field(default_factory=list)
+
+
+def load_questions(path: Path) -> list[EvalQuestion]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [EvalQuestion.model_validate(json.loads(line)) for line in lines if line.strip()]
+
+
+def evaluate(
+    questions: Iterable[EvalQuestion], ask: Callable[[str, str], tuple[list[str], bool]], modes: Sequence[str]
+) -> list[ModeReport]:
+    """`ask(question, mode)` returns the passage texts in rank order and the supported flag."""
+    reports = {m: ModeReport(m) for m in modes}
+    for q in questions:
+        for mode in modes:
+            texts, supported = ask(q.question, mode)
+            report = reports[mode]
+            report.supported_total += 1
+            report.supported_right += supported == q.answerable
+            if not q.answerable:
+                continue
+            rank = first_hit_rank(texts[:5], q.gold_quotes)
+            report.by_kind[q.kind].add(rank)
+            report.overall.add(rank)
+            if rank is None:
+                report.misses.append(q.id)
+    return list(reports.values())

@@ -1,0 +1,70 @@
+"""What a question mentions: years, organisations, report types, and its content words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from index.lexical import STOPWORDS, fold, stem
+
+# Words of questions that say what is asked, not what about; they should not decide relevance.
+QUESTION_WORDS = frozenset(
+    fold(w)
+    for w in """
+    hur många mycket stor andel vilket vilka vilken vem vad när var varför finns fanns hade har fick kom gick
+    blev under totalt sammanlagt procent antal
+    """.split()
+)
+
+REPORT_TYPES = {
+    "årsredovisning": "Årsredovisning",
+    "verksamhetsberättelse": "Verksamhetsberättelse",
+    "delårsrapport": "Delårsredovisning",
+    "delårsredovisning": "Delårsredovisning",
+    "delår": "Delårsredovisning",
+    "halvår": "Delårsredovisning",
+    "verksamhetsplan": "Verksamhetsplan",
+    "budget": "Verksamhetsplan",
+}
+
+_YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
+_GENERIC_ORG_WORDS = frozenset(
+    {"samordningsforbundet", "samordningsforbund", "forbundet", "finsam", "kommun"}
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    years: list[int] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    report_types: list[str] = field(default_factory=list)
+    content_stems: list[str] = field(default_factory=list)
+
+    @property
+    def asks_quantity(self) -> bool:
+        t = fold(self.text)
+        return bool(re.search(r"\b(hur (manga|mycket|stor)|andel|antal|summa|totalt|belopp|procent)", t))
+
+
+def org_keywords(organisation: str) -> set[str]:
+    """Distinctive folded words of an organisation name ('Skellefteå-Norsjö' → skelleftea, norsjo)."""
+    return {
+        w for w in re.findall(r"[a-z0-9]+", fold(organisation)) if w not in _GENERIC_ORG_WORDS and len(w) > 2
+    }
+
+
+def parse_question(text: str, organisations: Iterable[str] = ()) -> Question:
+    folded = fold(text)
+    folded_words = set(re.findall(r"[a-z0-9]+", folded))
+    years = sorted({int(y) for y in _YEAR.findall(text)})
+    orgs = [org for org in organisations if org_keywords(org) & folded_words]
+    types = sorted({canonical for word, canonical in REPORT_TYPES.items() if fold(word) in folded})
+    raw_words = re.findall(r"[^\W_]+", text.lower())
+    content = [
+        stem(w)
+        for w in raw_words
+        if w not in STOPWORDS and fold(w) not in QUESTION_WORDS and not w.isdigit() and len(w) > 1
+    ]
+    return Question(text, years, orgs, types, list(dict.fromkeys(content)))

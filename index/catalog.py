@@ -1,0 +1,86 @@
+"""What a generation holds: its reports (metadata, content hash, OCR state) and its chunks, as plain files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from index.models import Chunk, ReportMeta
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.jsonl"
+
+
+def vector_key(chunk: Chunk) -> str:
+    """Chroma id of a chunk: its id plus a hash of what was embedded, so changed text gets a new vector."""
+    digest = hashlib.sha256(chunk.embed_text.encode()).hexdigest()[:16]
+    return f"{chunk.chunk_id}@{digest}"
+
+
+@dataclass
+class ReportEntry:
+    report_id: str
+    path: str
+    fmt: str
+    content_hash: str
+    meta: ReportMeta
+    missing_meta: list[str]
+    chunks: int
+    ocr_unknown_rate: float
+    ocr_damaged: bool
+    repaired_words: int
+    encoding: str = "utf-8"
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["meta"] = self.meta.model_dump()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> ReportEntry:
+        return cls(**{**data, "meta": ReportMeta.model_validate(data["meta"])})
+
+
+@dataclass
+class Manifest:
+    embedder: str
+    pipeline_version: int
+    reports: dict[str, ReportEntry] = field(default_factory=dict)
+    problems: list[dict[str, str]] = field(default_factory=list)
+    format: int = FORMAT
+
+    def save(self, folder: Path) -> None:
+        data = {
+            "format": self.format,
+            "embedder": self.embedder,
+            "pipeline_version": self.pipeline_version,
+            "reports": {k: v.to_json() for k, v in self.reports.items()},
+            "problems": self.problems,
+        }
+        (folder / MANIFEST).write_text(json.dumps(data, ensure_ascii=False, indent=1))
+
+    @classmethod
+    def load(cls, folder: Path) -> Manifest:
+        data = json.loads((folder / MANIFEST).read_text())
+        return cls(
+            embedder=data["embedder"],
+            pipeline_version=data["pipeline_version"],
+            reports={k: ReportEntry.from_json(v) for k, v in data["reports"].items()},
+            problems=data.get("problems", []),
+            format=data.get("format", FORMAT),
+        )
+
+
+def save_chunks(folder: Path, chunks: list[Chunk]) -> None:
+    with open(folder / CHUNKS, "w", encoding="utf-8") as fh:
+        for chunk in chunks:
+            fh.write(json.dumps(asdict(chunk), ensure_ascii=False))
+            fh.write("\n")
+
+
+def load_chunks(folder: Path) -> list[Chunk]:
+    with open(folder / CHUNKS, encoding="utf-8") as fh:
+        return [Chunk(**json.loads(line)) for line in fh if line.strip()]

@@ -1,0 +1,123 @@
+"""Lexical retrieval: BM25 over Swedish stems and over character 4-grams of å/ä/ö-folded words.
+
+Folding makes "forsorjning" (typed without å/ä/ö, or OCR-damaged) meet "försörjning"; character 4-grams also
+meet compounds ("deltagare" inside "projektdeltagare") that a stemmer leaves whole.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+Analyzer = Literal["char4", "stem"]
+
+_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "a", "ø": "o"})
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+# Function words that carry no topic; kept short on purpose (numbers and names stay searchable).
+STOPWORDS = frozenset(
+    """
+    och i att det som en på är av för med till den har de inte om ett han men var jag sig från vi så kan
+    man när år säger hon under också efter eller nu sin där vid mot ska skulle kommer ut får finns vara
+    hade alla andra mycket än här då sedan över bara in blir upp även vad ha mer hur många vilka vilken
+    vilket vem dessa detta denna the dem deras hans hennes sina sitt samt hos inom utan genom enligt
+    mellan
+    """.split()
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase and fold Swedish diacritics to ASCII letters."""
+    return text.lower().translate(_FOLD)
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens (letters and digits)."""
+    return _WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # PyStemmer is a C extension; one instance per process is enough.
+    import Stemmer
+
+    return Stemmer.Stemmer("swedish")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Swedish Snowball stem of one lowercase word, folded afterwards (the stemmer knows å/ä/ö)."""
+    return _stemmer().stemWord(word).translate(_FOLD)
+
+
+def stem_tokens(text: str) -> list[str]:
+    raw = _WORD.findall(text.lower())
+    return [stem(w) for w in raw if w not in STOPWORDS]
+
+
+def char4_tokens(text: str) -> list[str]:
+    """Character 4-grams of each folded word, padded with '_' so word starts and ends count."""
+    out: list[str] = []
+    for w in words(text):
+        if w in STOPWORDS:
+            continue
+        padded = f"_{w}_"
+        if len(padded) <= 4:
+            out.append(padded)
+            continue
+        out.extend(padded[i : i + 4] for i in range(len(padded) - 3))
+    return out
+
+
+def tokens(text: str, analyzer: Analyzer) -> list[str]:
+    return char4_tokens(text) if analyzer == "char4" else stem_tokens(text)
+
+
+@dataclass
+class LexicalIndex:
+    """One BM25 index (bm25s) over the chunks, in chunk order."""
+
+    analyzer: Analyzer
+    _bm25: object
+    size: int
+
+    @classmethod
+    def build(cls, texts: list[str], analyzer: Analyzer) -> LexicalIndex:
+        import bm25s
+
+        corpus = [tokens(t, analyzer) or ["_empty_"] for t in texts]
+        bm25 = bm25s.BM25()
+        if corpus:
+            bm25.index(corpus, show_progress=False)
+        return cls(analyzer, bm25, len(texts))
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk for the query (zeros for unknown terms)."""
+        if self.size == 0:
+            return np.zeros(0, dtype=np.float32)
+        vocab = self._bm25.vocab_dict  # type: ignore[attr-defined]
+        query_tokens = [t for t in tokens(query, self.analyzer) if t in vocab]
+        if not query_tokens:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(query_tokens), dtype=np.float32)  # type: ignore[attr-defined]
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "finsam-lexical.json").write_text(
+            json.dumps({"analyzer": self.analyzer, "size": self.size})
+        )
+        if self.size:
+            self._bm25.save(str(folder), show_progress=False)  # type: ignore[attr-defined]
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        import bm25s
+
+        info = json.loads((folder / "finsam-lexical.json").read_text())
+        bm25 = bm25s.BM25.load(str(folder), show_progress=False) if info["size"] else bm25s.BM25()
+        return cls(info["analyzer"], bm25, int(info["size"]))

@@ -1,0 +1,459 @@
+"""Reading report files (.txt, .pdf, .docx) into pages, with their metadata and a content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import logging
+import re
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from index.metadata import ReportLoadError, infer_meta, read_sidecar, sidecar_path
+from index.models import LoadedReport, LoadProblem, Page, ReportMeta
+
+SUPPORTED = {".txt", ".pdf", ".docx"}
+
+_SKIPPED_NAMES = re.compile(r"^(readme|license|licence)(\..*)?$", re.IGNORECASE)
+
+# A page of a text PDF has far more letters than this; a scan has none (or a stray page number).
+_MIN_LETTERS_PER_PAGE = 20
+
+
+class Discovery(NamedTuple):
+    """Report files found in a corpus folder, and the files that are not reports (as problems)."""
+
+    files: list[Path]
+    problems: list[LoadProblem]
+
+
+@dataclass
+class CorpusLoad:
+    reports: list[LoadedReport] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
+
+
+# --- finding files ------------------------------------------------------------------------------------
+
+
+def discover(corpus_dir: Path) -> Discovery:
+    """Report files under `corpus_dir` (sorted, recursive), and files of unsupported types as problems.
+
+    Unpacks as `paths, problems = discover(folder)`."""
+    if not corpus_dir.is_dir():
+        raise ReportLoadError(
+            f"mappen {corpus_dir} finns inte / folder {corpus_dir} does not exist", corpus_dir
+        )
+    found = Discovery([], [])
+    seen: set[Path] = set()
+    _walk(corpus_dir, found, seen)
+    found.files.sort()
+    found.problems.sort(key=lambda p: p.path)
+    return found
+
+
+def _walk(folder: Path, found: Discovery, seen: set[Path]) -> None:
+    # Resolved paths guard against symlink loops and against one file reachable under two names.
+    resolved = folder.resolve()
+    if resolved in seen:
+        return
+    seen.add(resolved)
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as err:
+        found.problems.append(
+            LoadProblem(folder, f"mappen kan inte läsas / folder cannot be read: {err.strerror}")
+        )
+        return
+    for entry in entries:
+        if _is_skipped(entry):
+            continue
+        if entry.is_dir():
+            _walk(entry, found, seen)
+        elif not entry.is_file():
+            found.problems.append(
+                LoadProblem(entry, "kan inte läsas (trasig länk?) / cannot be read (broken link?)")
+            )
+        elif entry.resolve() not in seen:
+            seen.add(entry.resolve())
+            if entry.suffix.lower() in SUPPORTED:
+                found.files.append(entry)
+            else:
+                found.problems.append(LoadProblem(entry, _unsupported(entry)))
+
+
+def _unsupported(path: Path) -> str:
+    kind = path.suffix.lower()
+    if not kind:
+        return "filer utan filändelse stöds inte / files without an extension are not supported"
+    return f"filtypen {kind} stöds inte / unsupported file type {kind}"
+
+
+def _is_skipped(entry: Path) -> bool:
+    name = entry.name
+    # '~$x.docx' is the lock file Word leaves beside an open document.
+    if name.startswith((".", "~$")) or _SKIPPED_NAMES.match(name):
+        return True
+    return entry.suffix.lower() == ".toml" and not entry.is_dir()
+
+
+# --- loading ------------------------------------------------------------------------------------------
+
+
+def load_corpus(corpus_dir: Path) -> CorpusLoad:
+    """Every report under `corpus_dir`; unreadable files and duplicates become problems, the rest load."""
+    found = discover(corpus_dir)
+    result = CorpusLoad(problems=list(found.problems))
+    first_with: dict[str, Path] = {}
+    ids: set[str] = set()
+    for path in found.files:
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            result.problems.append(LoadProblem(path, f"kan inte läsas / cannot be read: {err.strerror}"))
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in first_with:
+            other = _relative(first_with[digest], corpus_dir)
+            result.problems.append(LoadProblem(path, f"samma innehåll som {other} / duplicate of {other}"))
+            continue
+        first_with[digest] = path
+        try:
+            report = load_report_bytes(path, data)
+        except ReportLoadError as err:
+            result.problems.append(LoadProblem(path, err.reason))
+            continue
+        report.report_id = _unique_id(report.report_id, path, corpus_dir, ids)
+        ids.add(report.report_id)
+        result.reports.append(report)
+    result.problems.sort(key=lambda p: p.path)
+    return result
+
+
+def load_report(path: Path) -> LoadedReport:
+    """One report file read into pages; raises `ReportLoadError` with the reason when it cannot be."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ReportLoadError(f"kan inte läsas / cannot be read: {err.strerror}", path) from err
+    return load_report_bytes(path, data)
+
+
+def load_report_bytes(path: Path, data: bytes) -> LoadedReport:
+    """Like `load_report`, for file bytes already read."""
+    if path.suffix.lower() not in SUPPORTED:
+        raise ReportLoadError(_unsupported(path), path)
+    if not data.strip():
+        raise ReportLoadError("filen är tom / file is empty", path)
+    sidecar = read_sidecar(path)
+    fmt = path.suffix.lower().lstrip(".")
+    headings: dict[str, int] = {}
+    encoding = "utf-8"
+    missing: list[str] = []
+    if fmt == "txt":
+        text, encoding = decode_text(data, path)
+        pages, marker = split_text_pages(text, sidecar)
+    elif fmt == "pdf":
+        pages, marker = read_pdf_pages(data, path), None
+    else:
+        pages, headings = read_docx(data, path)
+        marker = None
+    meta = sidecar
+    if meta is None:
+        inferred = infer_meta(path, "\n".join(p.text for p in pages))
+        meta, missing = inferred.meta, list(inferred.missing)
+        if marker is not None:
+            meta = meta.model_copy(update={"page_marker": marker})
+            missing.append("page_marker")
+    return LoadedReport(
+        report_id=report_id_for(path),
+        path=path,
+        fmt=fmt,  # type: ignore[arg-type]  # checked against SUPPORTED above
+        meta=meta,
+        pages=pages,
+        content_hash=content_hash(data, path),
+        missing_meta=missing,
+        headings=headings,
+        encoding=encoding,
+    )
+
+
+def content_hash(data: bytes, path: Path) -> str:
+    """sha256 of the file bytes and its sidecar's bytes: editing either re-indexes the report."""
+    digest = hashlib.sha256(data)
+    sidecar = sidecar_path(path)
+    if sidecar.is_file():
+        digest.update(b"\0sidecar\0")
+        digest.update(sidecar.read_bytes())
+    return digest.hexdigest()
+
+
+def report_id_for(path: Path) -> str:
+    """The file stem, made safe as an identifier: NFC, no spaces or punctuation other than '._-'."""
+    stem = unicodedata.normalize("NFC", path.stem)
+    safe = re.sub(r"[^\w.-]+", "_", stem).strip("._-")
+    return safe or "rapport"
+
+
+def _unique_id(base: str, path: Path, corpus_dir: Path, taken: set[str]) -> str:
+    # Files are loaded in sorted order, so the first keeps its stem and the id of each stays stable as
+    # long as no namesake is added before it; a namesake is told apart by its folder and extension.
+    if base not in taken:
+        return base
+    parts = [*_relative(path, corpus_dir).parent.parts, path.stem, path.suffix.lstrip(".")]
+    candidate = report_id_for(Path("-".join(parts)))
+    n = 2
+    unique = candidate
+    while unique in taken:
+        unique, n = f"{candidate}-{n}", n + 1
+    return unique
+
+
+def _relative(path: Path, root: Path) -> Path:
+    try:
+        return path.relative_to(root)
+    except ValueError:
+        return path
+
+
+# --- .txt ---------------------------------------------------------------------------------------------
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_ALLOWED_CONTROLS = set("\t\n\r\f\v")
+_PAGE_MARKER_LINE = re.compile(r"^ [^\s]", re.MULTILINE)
+
+
+def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+    """The text and the encoding it was read with: a BOM, else UTF-8, else Windows-1252 or Latin-1."""
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    if encoding is None:
+        if b"\0" in data:
+            raise ReportLoadError("binärfil, inte text / binary file, not text", path)
+        encoding = _guess_single_byte(data)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise ReportLoadError(
+            f"kan inte avkodas som {encoding} / cannot be decoded as {encoding}", path
+        ) from err
+    if not text.strip():
+        raise ReportLoadError("filen är tom / file is empty", path)
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS)
+    if "\0" in text or controls > max(2, len(text) // 100):
+        raise ReportLoadError("binärfil, inte text / binary file, not text", path)
+    return text, encoding
+
+
+def _guess_single_byte(data: bytes) -> str:
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass  # not UTF-8: one of the Western single-byte code pages below
+    # Bytes 0x80–0x9F are control characters in Latin-1 but letters and dashes ('–', '”') in cp1252.
+    if any(0x80 <= b <= 0x9F for b in data):
+        try:
+            data.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            return "latin-1"
+    return "latin-1"
+
+
+def split_text_pages(text: str, meta: ReportMeta | None) -> tuple[list[Page], str | None]:
+    """Pages of a text export, and the page marker convention when it was detected rather than declared.
+
+    Form feeds are page breaks wherever they occur. Otherwise, with `page_marker = "leading_space"` (or when
+    there is no sidecar and the text looks that way) a line starting with one space starts a page.
+    """
+    if "\f" in text:
+        pieces = text.split("\f")
+        if len(pieces) > 1 and not pieces[-1].strip():
+            pieces.pop()  # pdftotext ends every page, the last one too, with a form feed
+        return _pages(pieces), None
+    detected = None
+    if meta is None and looks_leading_space_marked(text):
+        detected = "leading_space"
+    if detected or (meta is not None and meta.page_marker == "leading_space"):
+        return _pages(split_on_leading_space(text)), detected
+    return _pages([text]), None
+
+
+def looks_leading_space_marked(text: str) -> bool:
+    """Several lines start with exactly one space, and they are few among all non-blank lines."""
+    markers = len(_PAGE_MARKER_LINE.findall(text))
+    lines = sum(1 for line in text.split("\n") if line.strip())
+    return markers >= 3 and markers <= 0.25 * lines
+
+
+def split_on_leading_space(text: str) -> list[str]:
+    """Cut before every line that starts with exactly one space; the first page starts the file."""
+    starts = [m.start() for m in _PAGE_MARKER_LINE.finditer(text)]
+    if not starts or not text[: starts[0]].strip():
+        starts = starts[1:]  # blank lines before the first marker belong to its page
+    bounds = [0, *starts, len(text)]
+    return [text[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def _pages(pieces: list[str]) -> list[Page]:
+    return [Page(number=i, text=piece) for i, piece in enumerate(pieces, start=1)]
+
+
+# --- .pdf ---------------------------------------------------------------------------------------------
+
+
+def read_pdf_pages(data: bytes, path: Path) -> list[Page]:
+    """One page per PDF page, in order; errors for encrypted, broken and text-less (scanned) PDFs."""
+    if b"%PDF-" not in data[:1024]:
+        raise ReportLoadError("inte en PDF-fil / not a PDF file", path)
+    if b"%%EOF" not in data:
+        raise ReportLoadError("PDF:en är avkortad (saknar %%EOF) / PDF is truncated (no %%EOF)", path)
+    with _quiet("pypdf"):
+        texts = _pdf_texts(data, path)
+    if not texts:
+        raise ReportLoadError("PDF:en har inga sidor / PDF has no pages", path)
+    letters = sum(1 for text in texts for c in text if c.isalpha())
+    if letters < _MIN_LETTERS_PER_PAGE * len(texts):
+        raise ReportLoadError(
+            "PDF:en saknar textlager (inskannad?) – behöver OCR / "
+            "PDF has no text layer (a scan?) – needs OCR",
+            path,
+        )
+    return _pages(texts)
+
+
+def _pdf_texts(data: bytes, path: Path) -> list[str]:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            # An empty user password (owner-only restrictions) still opens; anything else needs a password.
+            raise ReportLoadError("krypterad PDF – lösenord krävs / encrypted PDF – needs a password", path)
+        return [page.extract_text() or "" for page in reader.pages]
+    except DependencyError as err:
+        raise ReportLoadError(
+            f"krypterad PDF som inte kan läsas / encrypted PDF that cannot be read: {err}", path
+        ) from err
+    except (PyPdfError, ValueError, KeyError, IndexError, TypeError, AttributeError, zlib.error) as err:
+        # pypdf signals damaged files with many exception types; all of them mean the same to the user.
+        raise ReportLoadError(f"trasig PDF / corrupt PDF: {type(err).__name__}: {err}", path) from err
+
+
+@contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """Silence a library's recovery chatter: it would print over the terminal UI, and what matters about a
+    damaged file is reported as a `ReportLoadError`."""
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+# --- .docx --------------------------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_HEADING_STYLE = re.compile(r"^(heading|rubrik|title)\s*(\d*)$", re.IGNORECASE)
+
+
+def read_docx(data: bytes, path: Path) -> tuple[list[Page], dict[str, int]]:
+    """Paragraphs and table rows in document order, split at page breaks, and the headings with levels."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
+        raise ReportLoadError(f"inte en giltig .docx / not a valid .docx: {err}", path) from err
+    pages: list[list[str]] = [[]]
+    headings: dict[str, int] = {}
+    for block in _blocks(document.element.body):
+        if block.tag == f"{_W}p":
+            _add_paragraph(block, pages)
+            level = _heading_level(block, document)
+            text = _text_of(block).strip()
+            if level is not None and text:
+                headings.setdefault(text, level)
+        elif block.tag == f"{_W}tbl":
+            for row in block.iterchildren(f"{_W}tr"):
+                if any(_is_page_break(el) for el in row.iter()):
+                    _new_page(pages)
+                cells = [_text_of(tc).strip() for tc in row.iterchildren(f"{_W}tc")]
+                pages[-1].append(" ".join(c for c in cells if c))
+    texts = ["\n".join(lines) for lines in pages]
+    if not any(t.strip() for t in texts):
+        raise ReportLoadError("dokumentet innehåller ingen text / the document has no text", path)
+    return _pages(texts), headings
+
+
+def _blocks(container):
+    """Paragraphs and tables in document order, including those inside content controls (w:sdt)."""
+    for child in container.iterchildren():
+        if child.tag in (f"{_W}p", f"{_W}tbl"):
+            yield child
+        elif child.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
+            yield from _blocks(child)
+
+
+def _text_of(element) -> str:
+    return "".join(t.text or "" for t in element.iter(f"{_W}t"))
+
+
+def _add_paragraph(p, pages: list[list[str]]) -> None:
+    ppr = p.find(f"{_W}pPr")
+    if ppr is not None and ppr.find(f"{_W}pageBreakBefore") is not None:
+        _new_page(pages)
+    line: list[str] = []
+    for el in p.iter():
+        if el.tag == f"{_W}t":
+            line.append(el.text or "")
+        elif el.tag == f"{_W}tab":
+            line.append("\t")
+        elif _is_page_break(el):
+            if "".join(line).strip():
+                pages[-1].append("".join(line))
+            line = []
+            _new_page(pages)
+        elif el.tag in (f"{_W}br", f"{_W}cr"):
+            line.append("\n")
+    pages[-1].append("".join(line))
+
+
+def _is_page_break(el) -> bool:
+    return el.tag == f"{_W}lastRenderedPageBreak" or (el.tag == f"{_W}br" and el.get(f"{_W}type") == "page")
+
+
+def _new_page(pages: list[list[str]]) -> None:
+    # Word writes both an explicit break and a rendered break for one page turn: never open an empty page.
+    if any(line.strip() for line in pages[-1]):
+        pages.append([])
+
+
+def _heading_level(p, document) -> int | None:
+    """Level of a Heading n / Rubrik n paragraph (following base styles), or its outline level."""
+    outline = p.find(f"{_W}pPr/{_W}outlineLvl")
+    if outline is not None and (value := outline.get(f"{_W}val", "")).isdigit() and int(value) < 9:
+        return int(value) + 1
+    style_id = p.find(f"{_W}pPr/{_W}pStyle")
+    if style_id is None:
+        return None
+    style = document.styles.element.get_by_id(style_id.get(f"{_W}val"))
+    for _ in range(5):  # a custom style may be based on a heading style
+        if style is None:
+            return None
+        for name in (style.name_val or "", style.styleId or ""):
+            if m := _HEADING_STYLE.match(name.strip()):
+                return int(m[2]) if m[2] else 1
+        style = document.styles.element.get_by_id(style.basedOn_val) if style.basedOn_val else None
+    return None

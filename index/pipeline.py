@@ -1,0 +1,292 @@
+"""Build or update the index: load → clean → chunk → embed → store, incrementally and atomically.
+
+Content hashes decide which reports are new, changed or removed. Every build is written to a new generation
+folder beside the live one (unchanged vectors copied over, so only new text is embedded) and switched in with
+one atomic rename; a killed build leaves the live index untouched.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.catalog import Manifest, ReportEntry, load_chunks, save_chunks, vector_key
+from index.embed import Embedder
+from index.generations import collect_garbage, current_generation, new_build_dir, publish
+from index.lexical import LexicalIndex
+from index.lock import IndexLock
+from index.models import Chunk, LoadProblem
+from index.progress import ProgressSink, StageClock, StageTiming
+from index.settings import Settings
+
+#: Bump when cleaning or chunking changes so indexes are re-chunked (vectors are reused by text hash).
+PIPELINE_VERSION = 1
+ANALYZERS = ("char4", "stem")
+
+
+@dataclass
+class IndexResult:
+    generation: Path | None
+    rebuilt: bool
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
+    missing_meta: dict[str, list[str]] = field(default_factory=dict)
+    embedded: int = 0
+    chunks: int = 0
+    timings: list[StageTiming] = field(default_factory=list)
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a report file plus its sidecar, so editing the metadata also re-indexes the report."""
+    from index.metadata import sidecar_path
+
+    digest = hashlib.sha256(path.read_bytes())
+    sidecar = sidecar_path(path)
+    if sidecar.is_file():
+        digest.update(b"\0sidecar\0")
+        digest.update(sidecar.read_bytes())
+    return digest.hexdigest()
+
+
+def relative_name(path: Path, corpus_dir: Path) -> str:
+    try:
+        return path.resolve().relative_to(corpus_dir.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def report_id_for(rel_path: str, taken: set[str]) -> str:
+    """A stable, readable id from the path; the extension is added only when two reports share a stem."""
+    stem = re.sub(r"[^\w.-]+", "_", rel_path.rsplit(".", 1)[0]).strip("_") or "rapport"
+    if stem not in taken:
+        return stem
+    return re.sub(r"[^\w.-]+", "_", rel_path).strip("_")
+
+
+def build_index(
+    settings: Settings,
+    embedder: Embedder | Callable[[], Embedder],
+    progress: ProgressSink | None = None,
+    *,
+    full: bool = False,
+    lock_wait: float = 0.0,
+) -> IndexResult:
+    """Bring the index in line with the corpus folder. `embedder` may be a factory: it is called only if
+    something must be embedded, so a no-op re-index never loads the model."""
+    from index.load import discover
+
+    clock = StageClock(progress)
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    with IndexLock(settings.data_dir / "index.lock", wait_seconds=lock_wait):
+        live = current_generation(settings.index_dir)
+        old = Manifest.load(live) if live else None
+        if old and (old.embedder != settings.model or old.pipeline_version != PIPELINE_VERSION):
+            full = True
+        reusable_vectors = bool(old and old.embedder == settings.model)
+
+        paths, unsupported = discover(settings.corpus_dir)
+        problems: list[LoadProblem] = list(unsupported)
+        hashes: dict[Path, str] = {}
+        for path in paths:
+            try:
+                hashes[path] = file_hash(path)
+            except OSError as exc:
+                problems.append(LoadProblem(path, f"kan inte läsas / cannot be read: {exc.strerror or exc}"))
+
+        old_by_path = {e.path: e for e in old.reports.values()} if old else {}
+        old_problem_hashes = {p.get("path"): p.get("hash") for p in (old.problems if old else [])}
+        todo: list[Path] = []
+        kept: list[ReportEntry] = []
+        for path, digest in hashes.items():
+            rel = relative_name(path, settings.corpus_dir)
+            entry = old_by_path.get(rel)
+            if entry and entry.content_hash == digest and not full:
+                kept.append(entry)
+            else:
+                todo.append(path)
+        present = {relative_name(p, settings.corpus_dir) for p in hashes}
+        removed = [e.report_id for e in old_by_path.values() if e.path not in present]
+
+        # Files that failed before and have not changed fail again the same way: no rebuild for them.
+        retry = [
+            p
+            for p in todo
+            if old_problem_hashes.get(relative_name(p, settings.corpus_dir)) != hashes[p]
+            or relative_name(p, settings.corpus_dir) in old_by_path
+        ]
+        if old and live and not full and not retry and not removed:
+            known = [
+                LoadProblem(Path(p["path"]), p["reason"])
+                for p in old.problems
+                if p.get("path") in {relative_name(x, settings.corpus_dir) for x in todo}
+            ]
+            return IndexResult(
+                live,
+                False,
+                unchanged=[e.report_id for e in kept],
+                problems=problems + known,
+                chunks=sum(e.chunks for e in kept),
+            )
+
+        build = new_build_dir(settings.index_dir)
+        try:
+            result = _build(
+                settings,
+                embedder,
+                clock,
+                build,
+                live,
+                old,
+                kept,
+                todo,
+                hashes,
+                problems,
+                removed,
+                reusable_vectors,
+            )
+            clock.finish()
+            result.generation = publish(settings.index_dir, build)
+            collect_garbage(settings.index_dir, keep_previous=live)
+        except BaseException:
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+        result.timings = clock.timings
+        return result
+
+
+def _build(
+    settings, embedder, clock, build, live, old, kept, todo, hashes, problems, removed, reusable_vectors
+) -> IndexResult:
+    from index.chunk import chunk_report
+    from index.clean import clean_report
+    from index.load import ReportLoadError, load_report
+
+    result = IndexResult(None, True, removed=removed, unchanged=[e.report_id for e in kept])
+    entries: dict[str, ReportEntry] = {e.report_id: e for e in kept}
+    taken = set(entries)
+    old_ids = {e.path: e.report_id for e in old.reports.values()} if old else {}
+    seen_bytes: dict[str, str] = {}
+    for entry in kept:
+        seen_bytes[_bytes_hash(settings.corpus_dir / entry.path)] = entry.path
+    problem_records: list[dict[str, str]] = []
+
+    new_chunks: list[Chunk] = []
+    lexicon = shared_lexicon() if todo else None
+    clock.start("läser in", len(todo))
+    for path in todo:
+        rel = relative_name(path, settings.corpus_dir)
+        raw_hash = _bytes_hash(path)
+        if raw_hash in seen_bytes:
+            reason = f"samma innehåll som {seen_bytes[raw_hash]} / duplicate of {seen_bytes[raw_hash]}"
+            problems.append(LoadProblem(path, reason))
+            problem_records.append({"path": rel, "reason": reason, "hash": hashes[path]})
+            clock.advance()
+            continue
+        try:
+            loaded = load_report(path)
+        except ReportLoadError as exc:
+            problems.append(LoadProblem(path, exc.reason))
+            problem_records.append({"path": rel, "reason": exc.reason, "hash": hashes[path]})
+            clock.advance()
+            continue
+        seen_bytes[raw_hash] = rel
+        report_id = old_ids.get(rel) or report_id_for(rel, taken)
+        taken.add(report_id)
+        loaded.report_id = report_id
+        cleaned = clean_report(loaded, lexicon)
+        chunks = chunk_report(report_id, loaded.meta, cleaned, loaded.headings or None)
+        new_chunks.extend(chunks)
+        (result.changed if rel in old_ids else result.added).append(report_id)
+        if loaded.missing_meta:
+            result.missing_meta[report_id] = loaded.missing_meta
+        entries[report_id] = ReportEntry(
+            report_id=report_id,
+            path=rel,
+            fmt=loaded.fmt,
+            content_hash=hashes[path],
+            meta=loaded.meta,
+            missing_meta=loaded.missing_meta,
+            chunks=len(chunks),
+            ocr_unknown_rate=cleaned.ocr.unknown_rate,
+            ocr_damaged=cleaned.ocr.damaged,
+            repaired_words=cleaned.repaired_words,
+            encoding=loaded.encoding,
+        )
+        clock.advance()
+
+    kept_ids = {e.report_id for e in kept}
+    old_chunks = [c for c in load_chunks(live) if c.report_id in kept_ids] if live and kept_ids else []
+    chunks = old_chunks + new_chunks
+    result.chunks = len(chunks)
+
+    from index.vectors import VectorStore
+
+    chroma_dir = build / "chroma"
+    if live and reusable_vectors and (live / "chroma").is_dir():
+        shutil.copytree(live / "chroma", chroma_dir)
+    store = VectorStore(chroma_dir, settings.model)
+    existing = store.keys()
+    by_key = {vector_key(c): c for c in chunks}
+    stale = sorted(existing - by_key.keys())
+    if stale:
+        store.delete(stale)
+    missing = [c for k, c in by_key.items() if k not in existing]
+    clock.start("bäddar in", len(missing))
+    if missing:
+        model = embedder() if callable(embedder) and not hasattr(embedder, "embed_passages") else embedder
+        for i in range(0, len(missing), settings.batch_size):
+            batch = missing[i : i + settings.batch_size]
+            vectors = model.embed_passages([c.embed_text for c in batch])
+            store.add(
+                [vector_key(c) for c in batch], np.asarray(vectors), [_chroma_meta(c, entries) for c in batch]
+            )
+            clock.advance(len(batch))
+    result.embedded = len(missing)
+
+    clock.start("ordindex", len(ANALYZERS))
+    texts = [c.embed_text for c in chunks]
+    for analyzer in ANALYZERS:
+        LexicalIndex.build(texts, analyzer).save(build / f"lexical-{analyzer}")
+        clock.advance()
+
+    clock.start("sparar", 1)
+    save_chunks(build, chunks)
+    Manifest(settings.model, PIPELINE_VERSION, entries, problem_records).save(build)
+    clock.advance()
+    result.problems = problems
+    return result
+
+
+@functools.cache
+def shared_lexicon():
+    """The Swedish word list loads in seconds (hunspell via spylls): once per process is enough."""
+    from index.lexicon import SwedishLexicon
+
+    return SwedishLexicon()
+
+
+def _bytes_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _chroma_meta(chunk: Chunk, entries: dict[str, ReportEntry]) -> dict:
+    meta = entries[chunk.report_id].meta
+    data: dict = {
+        "report_id": chunk.report_id,
+        "organisation": meta.organisation,
+        "report_type": meta.report_type,
+        "page": chunk.page_start,
+    }
+    if meta.years:
+        data["years"] = list(meta.years)
+    return data

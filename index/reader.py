@@ -1,0 +1,70 @@
+"""Read access to the live index generation: chunks, report metadata, lexical and dense search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.catalog import Manifest, ReportEntry, load_chunks, vector_key
+from index.generations import current_generation
+from index.lexical import Analyzer, LexicalIndex
+from index.models import Chunk
+from index.settings import Settings
+
+
+class IndexMissing(RuntimeError):
+    """No complete index exists yet."""
+
+
+@dataclass
+class IndexReader:
+    generation: Path
+    manifest: Manifest
+    chunks: list[Chunk]
+    lexical: dict[str, LexicalIndex]
+    _position: dict[str, int]
+    _settings: Settings
+    _vectors: object | None = None
+
+    @classmethod
+    def open(cls, settings: Settings) -> IndexReader:
+        gen = current_generation(settings.index_dir)
+        if gen is None:
+            raise IndexMissing(
+                f"Inget index finns i {settings.index_dir}; kör 'finsam index'. / "
+                "No index yet; run 'finsam index'."
+            )
+        manifest = Manifest.load(gen)
+        chunks = load_chunks(gen)
+        lexical = {
+            a: LexicalIndex.load(gen / f"lexical-{a}")
+            for a in ("char4", "stem")
+            if (gen / f"lexical-{a}").is_dir()
+        }
+        position = {vector_key(c): i for i, c in enumerate(chunks)}
+        return cls(gen, manifest, chunks, lexical, position, settings)
+
+    def is_stale(self) -> bool:
+        """True when another process has switched in a newer generation."""
+        return current_generation(self._settings.index_dir) != self.generation
+
+    def report(self, report_id: str) -> ReportEntry:
+        return self.manifest.reports[report_id]
+
+    @property
+    def vectors(self):
+        if self._vectors is None:
+            from index.vectors import VectorStore
+
+            self._vectors = VectorStore(self.generation / "chroma", self.manifest.embedder)
+        return self._vectors
+
+    def lexical_scores(self, query: str, analyzer: Analyzer) -> np.ndarray:
+        return self.lexical[analyzer].scores(query)
+
+    def dense_search(self, vector: np.ndarray, n: int, where: dict | None) -> list[tuple[int, float]]:
+        """(chunk position, cosine similarity), best first."""
+        hits = self.vectors.query(vector, n, where)
+        return [(self._position[h.key], h.similarity) for h in hits if h.key in self._position]

@@ -1,0 +1,45 @@
+"""Shared fixtures: a temporary data directory, small reports written in the test, a fake embedder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.settings import Settings, set_offline_environment
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+
+set_offline_environment()
+
+
+def write_report(
+    folder: Path,
+    name: str,
+    text: str,
+    *,
+    title: str,
+    organisation: str,
+    period: str,
+    report_type: str = "Verksamhetsberättelse",
+) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.txt"
+    path.write_text(text, encoding="utf-8")
+    (folder / f"{name}.toml").write_text(
+        f'title = "{title}"\norganisation = "{organisation}"\n'
+        f'report_type = "{report_type}"\nperiod = "{period}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def make_settings(tmp_path):
+    def factory(corpus: Path | None = None, **overrides) -> Settings:
+        return Settings(
+            corpus_dir=corpus or tmp_path / "corpus", data_dir=tmp_path / "data", model="fake", **overrides
+        )
+
+    return factory

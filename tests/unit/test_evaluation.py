@@ -1,0 +1,46 @@
+import pytest
+
+from assistant.evaluation import Tally, contains_quote, first_hit_rank, fold_for_match
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Årets  tilldelning, 6 132 484 kr.", "arets tilldelning 6 132 484 kr"),
+        ("Férsörjning!", "fersorjning"),
+    ],
+)
+def test_fold_for_match(text, expected):
+    assert fold_for_match(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("passage", "quote", "expected"),
+    [
+        ("Under 2016 har 80 personer mottagit stöd", "80 personer mottagit", True),
+        ("Arets tilldelning fran forbundsmedlemmarna", "Årets tilldelning från förbundsmedlemmarna", True),
+        (
+            "Under 2016 har 80 personer med svårighet att nå egen försörjning",
+            "Under 2016 har 80 personer med svarighet att na egen férsérjning",
+            True,
+        ),  # OCR-repaired passage
+        ("Styrelsen består av fem ledamöter", "Arbetsmarknadstorget arbetat med 95 personer", False),
+        ("anything", "", False),
+    ],
+)
+def test_contains_quote(passage, quote, expected):
+    assert contains_quote(passage, quote) is expected
+
+
+def test_first_hit_rank_and_tally():
+    passages = ["inget här", "men här finns 95 personer", "95 personer igen"]
+    assert first_hit_rank(passages, ["95 personer"]) == 2
+    assert first_hit_rank(passages, ["saknas helt och hållet"]) is None
+    tally = Tally()
+    tally.add(2)
+    tally.add(None)
+    tally.add(1)
+    row = tally.row()
+    assert row["recall@1"] == pytest.approx(1 / 3)
+    assert row["recall@5"] == pytest.approx(2 / 3)
+    assert row["mrr"] == pytest.approx((0.5 + 1) / 3)
