@@ -88,7 +88,7 @@ class Engine:
         if mode in ("hybrid", "lexical"):
             analyzers = ("char4", "stem") if self.settings.lexical == "both" else (self.settings.lexical,)
             for analyzer in analyzers:
-                rankings.append(top_indices(reader.lexical_scores(question.text, analyzer), n, allowed))
+                rankings.append(top_indices(reader.lexical_scores(question.topic_text, analyzer), n, allowed))
         if mode in ("hybrid", "dense"):
             vector = self.embedder.embed_queries([question.text])[0]
             hits = reader.dense_search(np.asarray(vector), n, self._where(allowed))

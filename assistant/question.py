@@ -41,6 +41,9 @@ class Question:
     organisations: list[str] = field(default_factory=list)
     report_types: list[str] = field(default_factory=list)
     content_stems: list[str] = field(default_factory=list)
+    topic_text: str = ""
+    """The question without the organisation it names: that is matched on report metadata (a soft
+    preference), and its words would otherwise favour every passage that repeats the name."""
 
     @property
     def asks_quantity(self) -> bool:
@@ -61,10 +64,19 @@ def parse_question(text: str, organisations: Iterable[str] = ()) -> Question:
     years = sorted({int(y) for y in _YEAR.findall(text)})
     orgs = [org for org in organisations if org_keywords(org) & folded_words]
     types = sorted({canonical for word, canonical in REPORT_TYPES.items() if fold(word) in folded})
-    raw_words = re.findall(r"[^\W_]+", text.lower())
+    topic = _without_organisation(text, orgs)
+    raw_words = re.findall(r"[^\W_]+", topic.lower())
     content = [
         stem(w)
         for w in raw_words
         if w not in STOPWORDS and fold(w) not in QUESTION_WORDS and not w.isdigit() and len(w) > 1
     ]
-    return Question(text, years, orgs, types, list(dict.fromkeys(content)))
+    return Question(text, years, orgs, types, list(dict.fromkeys(content)), topic)
+
+
+def _without_organisation(text: str, orgs: list[str]) -> str:
+    if not orgs:
+        return text
+    drop = set().union(*(org_keywords(o) for o in orgs)) | _GENERIC_ORG_WORDS
+    kept = [w for w in re.findall(r"\S+", text) if not (set(re.findall(r"[a-z0-9]+", fold(w))) & drop)]
+    return " ".join(kept) or text

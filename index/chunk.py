@@ -152,12 +152,26 @@ def _section_runs(text: str, lines: list[Line], found: list[Heading]) -> Iterato
                 and len(nxt.path) > len(section.path) > 0
                 and nxt.path[: len(section.path)] == section.path
             )
+            or _joins_sibling(run, section, nxt)
         )
         if not carries and run:
             yield run
             run = []
     if run:
         yield run
+
+
+def _joins_sibling(run: list[Unit], section: _Section, nxt: _Section) -> bool:
+    """A short sub-section ("Resultat" of 40 words) is packed with the next sub-section of the same parent,
+    so chunks reach MIN_WORDS without mixing different insatser (top-level sections never merge)."""
+    parent = section.path[:-1]
+    run_words = sum(u.words for u in run)
+    return (
+        len(parent) > 0
+        and run_words < MIN_WORDS
+        and nxt.path[: len(parent)] == parent
+        and run_words + nxt.body_words + (nxt.heading.words if nxt.heading else 0) <= MAX_WORDS
+    )
 
 
 # --- paragraphs and sentences ----------------------------------------------------------------------------
@@ -318,7 +332,7 @@ def _make_chunk(
 ) -> Chunk:
     start, end = units[0].start, units[-1].end
     section = section_label(
-        _enclosing_section([u.section for u in units if not u.heading] or [units[-1].section])
+        _chunk_section([u.section for u in units if not u.heading] or [units[-1].section])
     )
     text = display_text(cleaned.text[start:end])
     header = f"{meta.title} ({meta.organisation}, {meta.period})"
@@ -336,6 +350,16 @@ def _make_chunk(
         char_end=end,
         ocr_repaired=_repaired(cleaned, start, end),
     )
+
+
+def _chunk_section(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The enclosing section, naming the sub-sections when the chunk joins several siblings
+    ('En bra start › Resultat / Organisation/resurser')."""
+    common = _enclosing_section(paths)
+    children = list(dict.fromkeys(p[len(common)] for p in paths if len(p) > len(common)))
+    if len(children) > 1 and len(common) > 0:
+        return (*common, " / ".join(children))
+    return common
 
 
 def _enclosing_section(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
