@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer import best_sentence, highlight_spans, is_supported
-from assistant.question import Question, org_keywords, parse_question
+from assistant.question import Question, org_keywords, parse_question, restore_diacritics
 from assistant.ranking import order_by_score, preference_factor, reciprocal_rank_fusion, top_indices
 from assistant.results import Answer, Filters, Mode, Passage
 from index.embed import Embedder
@@ -36,6 +36,7 @@ class Engine:
         self._embedder_source = embedder
         self._embedder: Embedder | None = embedder if hasattr(embedder, "embed_queries") else None
         self._reader: IndexReader | None = None
+        self._lexicon = None
 
     @property
     def reader(self) -> IndexReader:
@@ -48,6 +49,18 @@ class Engine:
         if self._embedder is None:
             self._embedder = self._embedder_source()  # type: ignore[operator]
         return self._embedder
+
+    @property
+    def lexicon(self):
+        """Word list for restoring å/ä/ö in questions; wordfreq only (hunspell would cost seconds to load)."""
+        if self._lexicon is None:
+            from index.lexicon import SwedishLexicon
+
+            self._lexicon = SwedishLexicon(use_hunspell=False)
+        return self._lexicon
+
+    def understand(self, text: str) -> Question:
+        return parse_question(restore_diacritics(text, self.lexicon), self.organisations())
 
     def organisations(self) -> list[str]:
         return sorted({e.meta.organisation for e in self.reader.manifest.reports.values()})
@@ -117,12 +130,13 @@ class Engine:
     def ask(
         self, text: str, filters: Filters | None = None, mode: Mode = "hybrid", k: int | None = None
     ) -> Answer:
-        question = parse_question(text, self.organisations())
+        question = self.understand(text)
         hits = self.search(question, filters, mode, k)
         passages = [self._passage(h, question) for h in hits]
         texts = [p.text for p in passages]
-        supported = is_supported(question, texts, hits[0].similarity if hits else None)
-        sentence = best_sentence(question, texts)
+        supported = is_supported(question, texts)
+        contexts = [f"{p.title} {p.section}" for p in passages]
+        sentence = best_sentence(question, texts, contexts=contexts)
         answer = sentence.text if (sentence and supported) else NOT_FOUND
         return Answer(question=text, answer=answer, supported=supported, passages=passages)
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from index.lexical import STOPWORDS, fold, stem
 
-# Words of questions that say what is asked, not what about; they should not decide relevance.
+# Words of questions that say what is asked, or refer to the report itself ("stämmer siffrorna i
+# redovisningen?"), not what it is about; they should not decide relevance.
 QUESTION_WORDS = frozenset(
     fold(w)
     for w in """
-    hur många mycket stor andel vilket vilka vilken vem vad när var varför finns fanns hade har fick kom gick
-    blev under totalt sammanlagt procent antal
+    hur många mycket stor andel vilket vilka vilken vem vad när var varför finns fanns hade har fick kom
+    gick blev under totalt sammanlagt procent antal stämmer stämde stämma redovisade redovisar redovisas
+    redovisningen rapporten rapport enligt siffror siffrorna uppgifter uppgiften övriga övrigt
     """.split()
 )
 
@@ -28,6 +31,10 @@ REPORT_TYPES = {
     "budget": "Verksamhetsplan",
 }
 
+_VALUE_NOUN = re.compile(
+    r"\bvilke[nt] (\w+ )?\w*(tal|resultat|belopp|summa|kostnad|kostnader|budget|andel|antal|utfall|"
+    r"overskott|underskott|kapital|avgift|niva)\b"
+)
 _YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
 _GENERIC_ORG_WORDS = frozenset(
     {"samordningsforbundet", "samordningsforbund", "forbundet", "finsam", "kommun"}
@@ -50,12 +57,43 @@ class Question:
         t = fold(self.text)
         return bool(re.search(r"\b(hur (manga|mycket|stor)|andel|antal|summa|totalt|belopp|procent)", t))
 
+    @property
+    def asks_value(self) -> bool:
+        """Asks for a number: 'hur många …', or 'vilket resultat/sjukpenningtal/belopp …'."""
+        return self.asks_quantity or bool(_VALUE_NOUN.search(fold(self.text)))
+
 
 def org_keywords(organisation: str) -> set[str]:
     """Distinctive folded words of an organisation name ('Skellefteå-Norsjö' → skelleftea, norsjo)."""
     return {
         w for w in re.findall(r"[a-z0-9]+", fold(organisation)) if w not in _GENERIC_ORG_WORDS and len(w) > 2
     }
+
+
+@lru_cache(maxsize=1)
+def _question_stems() -> frozenset[str]:
+    return frozenset(stem(w) for w in QUESTION_WORDS)
+
+
+def _is_question_word(word: str) -> bool:
+    """By stem, so 'andelen' and 'redovisningens' count like 'andel' and 'redovisningen'."""
+    return fold(word) in QUESTION_WORDS or stem(word) in _question_stems()
+
+
+_SWEDISH_LETTERS = re.compile(r"[åäöÅÄÖ]")
+
+
+def restore_diacritics(text: str, lexicon) -> str:
+    """A question typed without å/ä/ö ('hur manga ... forsorjning') gets them back, word by word, the way
+    OCR damage is repaired ('hur många ... försörjning'). A question with any å/ä/ö is left as typed:
+    its writer had the letters at hand."""
+    if _SWEDISH_LETTERS.search(text):
+        return text
+    from index.ocr import repair_text
+    from index.textmap import MappedText
+
+    repaired, _ = repair_text(MappedText.identity(text), lexicon)
+    return repaired.text
 
 
 def parse_question(text: str, organisations: Iterable[str] = ()) -> Question:
@@ -69,7 +107,7 @@ def parse_question(text: str, organisations: Iterable[str] = ()) -> Question:
     content = [
         stem(w)
         for w in raw_words
-        if w not in STOPWORDS and fold(w) not in QUESTION_WORDS and not w.isdigit() and len(w) > 1
+        if w not in STOPWORDS and not _is_question_word(w) and not w.isdigit() and len(w) > 1
     ]
     return Question(text, years, orgs, types, list(dict.fromkeys(content)), topic)
 

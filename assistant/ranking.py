@@ -6,7 +6,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-RRF_K = 60
+# Cormack et al. used k=60 for TREC runs of 1,000 documents. finsam fuses ~50 candidates per retriever,
+# where k=60 weighs rank 1 only 1.15× rank 10 and fusion degrades to voting. On the dev questions MRR was
+# 0.787 at k=60 and 0.811–0.813 at k=30/20/10 (same recall@5).
+RRF_K = 30
 
 
 def top_indices(scores: np.ndarray, n: int, allowed: np.ndarray | None = None) -> list[int]:

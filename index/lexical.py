@@ -55,9 +55,42 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word).translate(_FOLD)
 
 
+#: Both parts of a compound must be common Swedish words (wordfreq zipf ≥ 3) to count as a split.
+COMPOUND_MIN_ZIPF = 3.0
+COMPOUND_MIN_LENGTH = 9
+
+
+@lru_cache(maxsize=200_000)
+def split_compound(word: str) -> tuple[str, ...]:
+    """(head, tail) of a Swedish compound, or () — 'förbundsmedlemmarna' → ('förbund', 'medlemmarna').
+
+    Swedish writes compounds as one word, so a question's "medlemmarna" never meets the report's
+    "förbundsmedlemmarna" as a whole word. The longest common tail wins; a linking 's' is dropped.
+    """
+    if len(word) < COMPOUND_MIN_LENGTH or not word.isalpha():
+        return ()
+    from wordfreq import zipf_frequency
+
+    for i in range(4, len(word) - 3):
+        tail = word[i:]
+        if zipf_frequency(tail, "sv") < COMPOUND_MIN_ZIPF:
+            continue
+        head = word[:i]
+        for candidate in (head, head[:-1] if head.endswith("s") else ""):
+            if len(candidate) >= 3 and zipf_frequency(candidate, "sv") >= COMPOUND_MIN_ZIPF:
+                return (candidate, tail)
+    return ()
+
+
 def stem_tokens(text: str) -> list[str]:
-    raw = _WORD.findall(text.lower())
-    return [stem(w) for w in raw if w not in STOPWORDS]
+    """Swedish stems of the non-stopwords, plus the stems of both parts of each compound."""
+    out: list[str] = []
+    for w in _WORD.findall(text.lower()):
+        if w in STOPWORDS:
+            continue
+        out.append(stem(w))
+        out.extend(stem(part) for part in split_compound(w))
+    return out
 
 
 def char4_tokens(text: str) -> list[str]:

@@ -27,7 +27,7 @@ from index.progress import ProgressSink, StageClock, StageTiming
 from index.settings import Settings
 
 #: Bump when cleaning or chunking changes so indexes are re-chunked (vectors are reused by text hash).
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 ANALYZERS = ("char4", "stem")
 
 

@@ -246,25 +246,40 @@ def test_sentences_do_not_end_at_abbreviations():
 # --- chunks -------------------------------------------------------------------------------------------
 
 
-def test_chunks_follow_sections_and_carry_bare_headings_forward():
+def test_short_sibling_sections_merge_but_insatser_do_not():
     report = cleaned(ACTIVITIES)
     chunks = chunk_report("r", META, report)
+    # Each sub-section is far below MIN_WORDS: siblings share a chunk, named after all of them, while the
+    # two top-level insatser stay apart.
     assert [c.section for c in chunks] == [
+        "Arbetstorget, AT › Vision / Målgrupp / Resultat",
+        "Stegvis › Målgrupp / Resultat / Organisation/resurser",
+    ]
+    # The bare headings above 'Vision' open its chunk; the figure sentence is whole in its chunk.
+    assert chunks[0].text.startswith("Stödinsatser för unga\nArbetstorget, AT\nVision\n")
+    assert "12 personer avslutats, varav\n5 kvinnor och 7 män." in chunks[0].text
+    assert "Stegvis" not in chunks[0].text
+    assert [c.chunk_id for c in chunks] == [f"r:{i:04d}" for i in range(len(chunks))]
+    assert chunks[0].embed_text == (
+        "Verksamhetsberättelse 2017 (Samordningsförbundet Test, 2017) — "
+        "Arbetstorget, AT › Vision / Målgrupp / Resultat\n" + chunks[0].text
+    )
+
+
+def test_long_sibling_sections_keep_their_own_chunks():
+    long_body = sentences("Arbetstorget", 12)
+    text = (
+        f"Arbetstorget, AT\n\nVision\n\n{long_body}\n\nMålgrupp\n\n{long_body}\n\n"
+        f"Resultat\n\n{long_body}\n\nStegvis\n\nMålgrupp\n\n{long_body}\n\nResultat\n\n{long_body}\n"
+    )
+    sections = [c.section for c in chunk_report("r", META, cleaned(text))]
+    assert sections == [
         "Arbetstorget, AT › Vision",
         "Arbetstorget, AT › Målgrupp",
         "Arbetstorget, AT › Resultat",
         "Stegvis › Målgrupp",
         "Stegvis › Resultat",
-        "Stegvis › Organisation/resurser",
     ]
-    # The bare headings above 'Vision' open its chunk; the figure sentence is whole in its chunk.
-    assert chunks[0].text.startswith("Stödinsatser för unga\nArbetstorget, AT\nVision\n")
-    assert "12 personer avslutats, varav\n5 kvinnor och 7 män." in chunks[2].text
-    assert [c.chunk_id for c in chunks] == [f"r:{i:04d}" for i in range(len(chunks))]
-    assert chunks[2].embed_text == (
-        "Verksamhetsberättelse 2017 (Samordningsförbundet Test, 2017) — "
-        "Arbetstorget, AT › Resultat\n" + chunks[2].text
-    )
 
 
 def test_spans_text_original_and_pages_agree():
