@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -170,6 +171,12 @@ def ask_cmd(
             _print_answer(answer)
 
 
+def reflow(text: str) -> str:
+    """Join the PDF export's hard line breaks inside sentences, for the terminal. A newline becomes one
+    space, so character offsets (the highlights) stay valid."""
+    return re.sub(r"(?<=[^.:!?\n])\n(?=[a-zåäö0-9(])", " ", text)
+
+
 def _print_answer(answer) -> None:
     out = Console()
     out.print(Text("Fråga: ", style="bold") + Text(answer.question))
@@ -182,7 +189,7 @@ def _print_answer(answer) -> None:
         out.print(
             Text(f"    Avsnitt: {p.section}" + ("   (OCR-korrigerad)" if p.ocr_repaired else ""), style="dim")
         )
-        body = Text(p.text)
+        body = Text(reflow(p.text))
         for a, b in p.highlights:
             body.stylize("bold reverse", a, b)
         out.print(body)

