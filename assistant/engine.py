@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer import best_sentence, highlight_spans, is_supported
+from assistant.figure_answers import answer_figures
 from assistant.question import Question, org_keywords, parse_question, restore_diacritics
 from assistant.ranking import order_by_score, preference_factor, reciprocal_rank_fusion, top_indices
 from assistant.results import Answer, Filters, Mode, Passage
@@ -138,7 +139,19 @@ class Engine:
         contexts = [f"{p.title} {p.section}" for p in passages]
         sentence = best_sentence(question, texts, contexts=contexts)
         answer = sentence.text if (sentence and supported) else NOT_FOUND
-        return Answer(question=text, answer=answer, supported=supported, passages=passages)
+        figures = answer_figures(
+            question,
+            [p.chunk_id for p in passages],
+            self.reader.figures_by_chunk,
+            self.reader.figures,
+            self.subjects_in(question),
+            {p.chunk_id: p.section for p in passages},
+        )
+        return Answer(question=text, answer=answer, supported=supported, passages=passages, figures=figures)
+
+    def subjects_in(self, question: Question) -> list[str]:
+        registry = self.reader.subjects
+        return [s.name for s in registry.find_in_text(question.text)] if registry else []
 
     def _passage(self, hit: Hit, question: Question) -> Passage:
         chunk = self.reader.chunks[hit.position]

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.figure_answers import FigureOut
+
 Mode = Literal["hybrid", "lexical", "dense"]
 
 
@@ -41,4 +43,4 @@ class Answer(BaseModel):
     answer: str
     supported: bool
     passages: list[Passage]
-    figures: list[dict] = Field(default_factory=list)
+    figures: list[FigureOut] = Field(default_factory=list)

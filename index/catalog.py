@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from index.models import Chunk, ReportMeta
+from index.models import Chunk, Figure, ReportMeta
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -84,3 +84,22 @@ def save_chunks(folder: Path, chunks: list[Chunk]) -> None:
 def load_chunks(folder: Path) -> list[Chunk]:
     with open(folder / CHUNKS, encoding="utf-8") as fh:
         return [Chunk(**json.loads(line)) for line in fh if line.strip()]
+
+
+FIGURES = "figures.jsonl"
+SUBJECTS = "subjects.json"
+
+
+def save_figures(folder: Path, figures: list[Figure]) -> None:
+    with open(folder / FIGURES, "w", encoding="utf-8") as fh:
+        for figure in figures:
+            fh.write(json.dumps(asdict(figure), ensure_ascii=False))
+            fh.write("\n")
+
+
+def load_figures(folder: Path) -> list[Figure]:
+    path = folder / FIGURES
+    if not path.is_file():  # generations built before the figures engine
+        return []
+    with open(path, encoding="utf-8") as fh:
+        return [Figure(**json.loads(line)) for line in fh if line.strip()]

@@ -140,3 +140,53 @@ class CleanedReport:
                 break
             page = number
         return page
+
+
+# --- figures (issue: figures engine) ------------------------------------------------------------------
+
+FigureUnit = Literal["personer", "kr", "procent", "antal", "år"]
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """A number as written in a sentence, parsed: '1 441 678 kronor', 'ca 42 %', 'tjugo', '6 028 tkr'."""
+
+    value: float
+    unit: FigureUnit | None
+    """kr (tkr/Mkr/miljoner converted), procent, or None when the text names no unit."""
+    start: int
+    end: int
+    """Span in the sentence (or text) the mention was found in."""
+    raw: str
+    approx: bool = False
+    """Preceded by 'ca', 'cirka', 'drygt', 'knappt', 'omkring', 'ungefär'."""
+    word: bool = False
+    """Written as a number word ('tjugo', 'sju')."""
+
+
+@dataclass
+class Figure:
+    """A quantity a report states, with what it measures, whose it is, when, and where it stands."""
+
+    figure_id: str
+    report_id: str
+    chunk_id: str
+    page: int
+    sentence: str
+    """The quote: the sentence (or table row) stating the figure, as shown to the user."""
+    char_start: int
+    char_end: int
+    """Span of the number in the report's cleaned text."""
+    value: float
+    unit: FigureUnit
+    measure: str
+    """From a small vocabulary: deltagare, kvinnor, män, avslutade, till arbete, till studier, kostnad,
+    budget, utfall, avvikelse, årsbudget, resultat, eget kapital, medlemsavgift …"""
+    subject: str
+    """Canonical name of the insats/project/organisation the figure belongs to."""
+    period: str
+    raw: str
+    approx: bool = False
+    group: str | None = None
+    """Figures stated together ('95 personer, varav 48 kvinnor och 47 män') share a group id."""
+    role: Literal["total", "part", "single"] = "single"

@@ -14,20 +14,33 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.catalog import Manifest, ReportEntry, load_chunks, save_chunks, vector_key
+from index.catalog import (
+    SUBJECTS,
+    Manifest,
+    ReportEntry,
+    load_chunks,
+    load_figures,
+    save_chunks,
+    save_figures,
+    vector_key,
+)
 from index.embed import Embedder
 from index.generations import collect_garbage, current_generation, new_build_dir, publish
 from index.lexical import LexicalIndex
 from index.lock import IndexLock
-from index.models import Chunk, LoadProblem
+from index.models import Chunk, Figure, LoadProblem
 from index.progress import ProgressSink, StageClock, StageTiming
 from index.settings import Settings
 
+if TYPE_CHECKING:
+    from index.subjects import SubjectRegistry
+
 #: Bump when cleaning or chunking changes so indexes are re-chunked (vectors are reused by text hash).
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 9
 ANALYZERS = ("char4", "stem")
 
 
@@ -43,6 +56,7 @@ class IndexResult:
     missing_meta: dict[str, list[str]] = field(default_factory=dict)
     embedded: int = 0
     chunks: int = 0
+    figures: int = 0
     timings: list[StageTiming] = field(default_factory=list)
 
 
@@ -169,6 +183,7 @@ def _build(
 ) -> IndexResult:
     from index.chunk import chunk_report
     from index.clean import clean_report
+    from index.figures import table_row_figures
     from index.load import ReportLoadError, load_report
 
     result = IndexResult(None, True, removed=removed, unchanged=[e.report_id for e in kept])
@@ -181,6 +196,7 @@ def _build(
     problem_records: list[dict[str, str]] = []
 
     new_chunks: list[Chunk] = []
+    table_figures: list[Figure] = []
     lexicon = shared_lexicon() if todo else None
     clock.start("läser in", len(todo))
     for path in todo:
@@ -206,6 +222,7 @@ def _build(
         cleaned = clean_report(loaded, lexicon)
         chunks = chunk_report(report_id, loaded.meta, cleaned, loaded.headings or None)
         new_chunks.extend(chunks)
+        table_figures.extend(table_row_figures(report_id, loaded.meta, cleaned, chunks))
         (result.changed if rel in old_ids else result.added).append(report_id)
         if loaded.missing_meta:
             result.missing_meta[report_id] = loaded.missing_meta
@@ -253,6 +270,12 @@ def _build(
             clock.advance(len(batch))
     result.embedded = len(missing)
 
+    clock.start("siffror", len(new_chunks))
+    figures = _figures(live, kept_ids, new_chunks, table_figures, chunks, entries, clock)
+    save_figures(build, figures.figures)
+    (build / SUBJECTS).write_text(figures.registry.to_json(), encoding="utf-8")
+    result.figures = len(figures.figures)
+
     clock.start("ordindex", len(ANALYZERS))
     texts = [c.embed_text for c in chunks]
     for analyzer in ANALYZERS:
@@ -273,6 +296,41 @@ def shared_lexicon():
     from index.lexicon import SwedishLexicon
 
     return SwedishLexicon()
+
+
+@dataclass
+class _FigureSet:
+    figures: list[Figure]
+    registry: SubjectRegistry
+
+
+def _figures(live, kept_ids, new_chunks, table_figures, chunks, entries, clock) -> _FigureSet:
+    """Figures of new chunks are extracted; kept reports' figures come from the live generation. Subjects
+    are resolved for all of them against a registry of every section in the corpus, so a new report can
+    join its insats to the same insats in older reports."""
+    from index.figures import extract_figures
+    from index.subjects import SubjectRegistry
+
+    registry = SubjectRegistry.from_sections((c.report_id, c.section) for c in chunks)
+    for chunk in chunks:
+        registry.add_aliases_from_text(chunk.text)
+    kept = [f for f in load_figures(live) if f.report_id in kept_ids] if live and kept_ids else []
+    fresh: list[Figure] = list(table_figures)
+    for chunk in new_chunks:
+        fresh.extend(extract_figures(chunk, entries[chunk.report_id].meta, ""))
+        clock.advance()
+    by_id = {c.chunk_id: c for c in chunks}
+    for figure in kept + fresh:
+        figure.subject = _subject_of(figure, by_id[figure.chunk_id], registry, entries)
+    return _FigureSet(kept + fresh, registry)
+
+
+def _subject_of(figure: Figure, chunk: Chunk, registry, entries) -> str:
+    """The insats a sentence names ("ESF projekt MoA i Älvsbyn har haft 14 deltagare"), else the one its
+    section is about, else the report's organisation."""
+    named = registry.find_in_text(figure.sentence)
+    subject = named[0] if named else registry.subject_of_section(chunk.section)
+    return subject.name if subject else entries[chunk.report_id].meta.organisation
 
 
 def _bytes_hash(path: Path) -> str:

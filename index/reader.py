@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from index.catalog import Manifest, ReportEntry, load_chunks, vector_key
+from index.catalog import Manifest, ReportEntry, load_chunks, load_figures, vector_key
 from index.generations import current_generation
 from index.lexical import Analyzer, LexicalIndex
-from index.models import Chunk
+from index.models import Chunk, Figure
 from index.settings import Settings
 
 
@@ -26,7 +26,18 @@ class IndexReader:
     lexical: dict[str, LexicalIndex]
     _position: dict[str, int]
     _settings: Settings
+    figures: list[Figure] = field(default_factory=list)
     _vectors: object | None = None
+
+    @property
+    def figures_by_chunk(self) -> dict[str, list[Figure]]:
+        cached = self.__dict__.get("_by_chunk")
+        if cached is None:
+            cached = {}
+            for figure in self.figures:
+                cached.setdefault(figure.chunk_id, []).append(figure)
+            self.__dict__["_by_chunk"] = cached
+        return cached
 
     @classmethod
     def open(cls, settings: Settings) -> IndexReader:
@@ -44,7 +55,20 @@ class IndexReader:
             if (gen / f"lexical-{a}").is_dir()
         }
         position = {vector_key(c): i for i, c in enumerate(chunks)}
-        return cls(gen, manifest, chunks, lexical, position, settings)
+        return cls(gen, manifest, chunks, lexical, position, settings, load_figures(gen))
+
+    @property
+    def subjects(self):
+        """The subject registry of this generation (insats names across reports)."""
+        cached = self.__dict__.get("_subjects")
+        if cached is None:
+            from index.catalog import SUBJECTS
+            from index.subjects import SubjectRegistry
+
+            path = self.generation / SUBJECTS
+            cached = SubjectRegistry.from_json(path.read_text(encoding="utf-8")) if path.is_file() else None
+            self.__dict__["_subjects"] = cached
+        return cached
 
     def is_stale(self) -> bool:
         """True when another process has switched in a newer generation."""

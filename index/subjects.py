@@ -1,0 +1,614 @@
+"""Subjects — the insatser, projects and organisations figures belong to — matched across reports.
+
+One subject is written many ways: "Arbetsmarknadstorget, AMT" / "AMT" / "Arbetsmarknadstorgets",
+"MySam, Myndighetsgemensam samverkan (från 2016)", "Fokus Långa sjukfall (2017-05-01 - 2018-03-31)",
+"Tidsam, Piteå 20190401–20210331" / "Piteå, Tidsam". `subject_key` reduces a name to its core words plus
+its place; `SubjectRegistry` collects the subjects named by report headings and finds them again in
+headings, table rows, questions and OCR-damaged text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from index.headings import SEPARATOR
+from index.lexical import fold
+
+#: Member municipalities of the corpus' förbund (folded form → display); a name carrying one is that
+#: place's variant of a subject ("MoA Piteå" and "MoA Älvsbyn" are two subjects).
+PLACES = {
+    "lulea": "Luleå",
+    "pitea": "Piteå",
+    "alvsbyn": "Älvsbyn",
+    "alvsby": "Älvsbyn",
+    "skelleftea": "Skellefteå",
+    "norsjo": "Norsjö",
+}
+
+FUZZY_KEY_RATIO = 90.0
+"""Two names at the same place, with the same digits, are one subject from this rapidfuzz ratio of their
+cores. Over all non-template headings of the corpus the nearest different names score at most 85.7
+('revision' / 'vision', 'jamstalldhet' / 'mal jamstalldhet'); one damaged letter in ten still scores 90."""
+FUZZY_TOKEN_RATIO = 88.0
+"""A word of 8+ letters in free text spells a name's word from this ratio. In the OCR report 83 % of the
+damaged long words score ≥ 88 against their repair (median 91); the nearest other word to a name's word
+scores 83 ('arbetsmarknadsintrade' / 'arbetsmarknadstorget')."""
+COMMON_WORD_ZIPF = 3.0
+"""A name made only of words this common ('Ett steg till') is matched in text only together with its place."""
+
+_PERIOD_WORD = r"\d{8}|\d{4}-\d{2}-\d{2}"
+_TRAILING_PERIOD = re.compile(rf"[\s,]*(?:{_PERIOD_WORD})(?:\s*-\s*(?:{_PERIOD_WORD})?)?\s*$")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_PAREN = re.compile(r"\(([^()]*)\)")
+_NUMBERING = re.compile(r"^\d+(?:\.\d+)*\.?\s*(?=\D)")
+_PREFIX = re.compile(
+    r"^(?:finsam-?projekt\s*/\s*|projekt\s*[-:]\s*|esf(?:[- ]?projekt(?:et)?)?\s+"
+    r"|bilag(?:a|or)\b\s*\d*\s*[-:]?\s*|insats(?:en)?\s+|projektet\s+)",
+    re.IGNORECASE,
+)
+_FORMER = re.compile(r"^(?:tidigare|fd|f\.d\.?)\s+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_ORGANISATION_WORD = re.compile(r"^samordningsförbund", re.IGNORECASE)
+_DECIMAL = re.compile(r"\d,\d")
+MAX_NAME_WORDS = 8
+
+
+def _normal(text: str) -> str:
+    text = re.sub(r"[–—−]", "-", text)
+    text = re.sub(r"(?<=[a-zåäöé])-\s*\n\s*(?=[a-zåäö])", "", text)  # word broken over a line
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _words(text: str) -> list[tuple[str, list[str]]]:
+    """Each written word with its folded tokens. A hyphen or apostrophe joins ('Co-Active' → 'coactive',
+    "Knut'n" → 'knutn'), whatever the case, so a question typed in lower case meets the heading; a pair of
+    places stays two ('Skellefteå-Norsjö')."""
+    out: list[tuple[str, list[str]]] = []
+    for word in _WORD.findall(_normal(text)):
+        parts = re.split(r"[-'’]", fold(word))
+        out.append((word, parts if all(place_of(p) for p in parts) else ["".join(parts)]))
+    return out
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for _, tokens in _words(text) for t in tokens]
+
+
+def place_of(token: str) -> str | None:
+    """Display name of the place a folded word names ('alvsbyns' → 'Älvsbyn')."""
+    if token in PLACES:
+        return PLACES[token]
+    if token.endswith("s") and token[:-1] in PLACES:
+        return PLACES[token[:-1]]
+    return None
+
+
+def is_abbreviation(word: str) -> bool:
+    """'AMT', 'MySam', 'NaBS', 'MoA', 'Co-Active': a short word with two or more capitals."""
+    return 2 <= len(word) <= 9 and " " not in word and sum(c.isupper() for c in word) >= 2
+
+
+@dataclass(frozen=True)
+class ParsedName:
+    """A heading or mention split into its parts: 'Tidsam, Piteå 20190401–20210331' → core 'tidsam',
+    place 'Piteå', period True."""
+
+    display: str
+    core: str
+    place: str | None
+    aliases: tuple[str, ...] = ()
+    period: bool = False
+
+    @property
+    def key(self) -> str:
+        return " ".join(filter(None, (self.core, _place_key(self.place))))
+
+
+def _place_key(place: str | None) -> str:
+    return " ".join(_tokens(place)) if place else ""
+
+
+@lru_cache(maxsize=20_000)
+def parse_name(name: str) -> ParsedName:
+    """Split a heading or mention into display name, folded core words, place, aliases and whether it
+    carried a period ('(aug 2016 - juni 2018)', '20190301–20220228')."""
+    text = _PREFIX.sub("", _NUMBERING.sub("", _normal(name)))
+    aliases: list[str] = []
+    period = False
+    for inner in _PAREN.findall(text):
+        if _YEAR.search(inner) or re.search(r"\d{8}", inner):
+            period = True
+        elif _FORMER.match(inner):
+            aliases.append(_FORMER.sub("", inner).strip())
+        elif is_abbreviation(inner.strip()):
+            aliases.append(inner.strip())
+    text = _PAREN.sub(" ", text)
+    trimmed = _TRAILING_PERIOD.sub("", text)
+    period = period or trimmed != text
+    text = re.sub(r"\s+", " ", trimmed).strip(" ,-/")
+    places: list[str] = []
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    named = [p for p in parts if not _only_places(p, places)]
+    text = _PREFIX.sub("", named[0]) if named else ""  # 'Piteå, ESF MoA'
+    for extra in named[1:]:
+        if len(extra.split()) <= 4 and not _DECIMAL.search(extra):
+            aliases.append(extra)
+    head, sep, tail = text.partition(" - ")
+    if sep and len(tail.split()) >= 3:  # 'VILMA - Vi som Lever Med ADHD-symtom': name, then what it is
+        text = head
+        if is_abbreviation(head):
+            aliases.append(tail)
+    if re.fullmatch(r"[A-ZÅÄÖ][^/\s]*(?: [^/\s]+)*/[A-ZÅÄÖ][^/]*", text):  # 'Praktiksteget/Påfart gymnasiet'
+        aliases.extend(p.strip() for p in text.split("/"))
+    core: list[str] = []
+    for token in _tokens(text):
+        found = place_of(token)
+        if found:
+            places.append(found)
+            if core and core[-1] in {"i", "och"}:
+                core.pop()
+        elif not re.fullmatch(r"\d{8}|(?:19|20)\d\d", token):
+            core.append(token)
+    unique = list(dict.fromkeys(places))
+    place = "-".join(unique) if unique else None
+    display = _display(text, place if not core else None)
+    return ParsedName(display, " ".join(core), place, tuple(dict.fromkeys(a for a in aliases if a)), period)
+
+
+def _only_places(part: str, places: list[str]) -> bool:
+    """Whether a comma part names only places ('Piteå'); those places are kept in `places`."""
+    tokens = [t for t in _tokens(part) if t != "och"]
+    found = [place_of(t) for t in tokens]
+    if tokens and all(found):
+        places.extend(p for p in found if p)
+        return True
+    return False
+
+
+def _display(text: str, place: str | None) -> str:
+    words = [_ocr_case(w) for w in text.split()]
+    return " ".join(words).strip(" ,-") or (place or "")
+
+
+def _ocr_case(word: str) -> str:
+    """'psyKkisk' → 'psykkisk': one capital after a small letter inside a word is OCR noise, not a name
+    ('Skellefteå-Norsjö' and 'MySam' keep theirs)."""
+    inner = re.findall(r"(?<=[a-zåäö])[A-ZÅÄÖ]", word)
+    return word.lower() if len(inner) == 1 and word[:1].islower() else word
+
+
+def subject_key(name: str, known: Collection[str] = ()) -> str:
+    """Canonical key of a subject name: core words folded, period and prefixes dropped, place last.
+    A genitive -s is dropped when the base form is among `known` keys ('Arbetsmarknadstorgets')."""
+    parsed = parse_name(name)
+    return _genitive_base(parsed.key, known) if known else parsed.key
+
+
+def _genitive_base(key: str, known: Collection[str]) -> str:
+    if key in known:
+        return key
+    words = key.split()
+    for i, word in enumerate(words):
+        if word.endswith("s"):
+            base = " ".join([*words[:i], word[:-1], *words[i + 1 :]])
+            if base in known:
+                return base
+    return key
+
+
+@dataclass
+class Subject:
+    key: str
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    place: str | None = None
+    reports: set[str] = field(default_factory=set)
+
+    @property
+    def core(self) -> str:
+        suffix = _place_key(self.place)
+        return self.key[: -len(suffix)].strip() if suffix and self.key.endswith(suffix) else self.key
+
+    def forms(self) -> set[str]:
+        """Keys the subject is known by without its place: its core and its aliases' keys."""
+        return {self.core} | {parse_name(a).core for a in self.aliases} - {""}
+
+
+# --- which headings name a subject -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeadingAt:
+    """One heading of a report's section tree, with its parent heading ('' at the top)."""
+
+    report: str
+    text: str
+    parent: str
+    depth: int
+
+
+def headings_of(items: Iterable[tuple[str, str]]) -> list[HeadingAt]:
+    """Headings in the (report_id, section path) pairs; a level joining siblings ('Målgrupp / Resultat')
+    gives one heading per sibling."""
+    found: dict[HeadingAt, None] = {}
+    for report, section in items:
+        parent = ""
+        for depth, level in enumerate(section.split(SEPARATOR)):
+            siblings = [s.strip() for s in level.split(" / ") if s.strip()]
+            for text in siblings:
+                found[HeadingAt(report, text, parent, depth)] = None
+            parent = siblings[-1] if siblings else parent
+    return list(found)
+
+
+def recurring_keys(headings: Iterable[HeadingAt]) -> set[str]:
+    """Keys of template sub-headings ('Målgrupp', 'Resultat', 'Organisation/resurser'): those that recur
+    under two or more different parents within one report. A project heading recurs across reports, but
+    under one parent in each."""
+    parents: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for h in headings:
+        parents[(h.report, subject_key(h.text))].add(subject_key(h.parent))
+    return {key for (_, key), keys in parents.items() if key and len(keys) >= 2}
+
+
+def _structural(h: HeadingAt, parsed: ParsedName) -> bool:
+    """Report structure or table debris rather than a name: numbered chapters, ALL-CAPS chapters,
+    'Bilaga 1', a place alone, a heading about a year ('Vision 2017'), figures ('1,0'), repeated words
+    (a table header), or a sentence."""
+    text = _normal(h.text)
+    letters = [c for c in text if c.isalpha()]
+    words = parsed.core.split()
+    return (
+        not parsed.core
+        or bool(_NUMBERING.match(text))
+        or (all(c.isupper() for c in letters) and (h.depth == 0 or len(letters) >= 6))
+        or bool(_YEAR.search(parsed.display))
+        or bool(_DECIMAL.search(text))
+        or len(set(words)) < len(words)
+        or len(words) > MAX_NAME_WORDS
+    )
+
+
+def _distinctive(parsed: ParsedName) -> bool:
+    """A proper name inside: an abbreviation ('AMT', 'MySam') or a capitalised word after the first that
+    is neither a place nor the förbund ('Destination Hälsa', 'Plattform Arenan')."""
+    words = [w.strip(",.:;()") for w in parsed.display.split()]
+    if any(is_abbreviation(w) for w in words):
+        return True
+    return any(w[:1].isupper() and not _is_place(w) and not _ORGANISATION_WORD.match(w) for w in words[1:])
+
+
+def _is_place(word: str) -> bool:
+    tokens = _tokens(word)
+    return bool(tokens) and all(place_of(t) for t in tokens)
+
+
+def _names_parent(parsed: ParsedName, parent: ParsedName) -> bool:
+    """'AMT jobbar kring jämställdhet' under 'Arbetsmarknadstorget, AMT' is about its parent."""
+    words = f" {parsed.core} "
+    forms = {parent.core} | {parse_name(a).core for a in parent.aliases}
+    return any(f and f" {f} " in words for f in forms)
+
+
+@dataclass
+class SectionTree:
+    """The headings of many reports, with what recurs and what sits under what."""
+
+    headings: list[HeadingAt]
+    recurring: set[str]
+    children: dict[HeadingAt, list[HeadingAt]]
+
+    @classmethod
+    def of(cls, items: Iterable[tuple[str, str]]) -> SectionTree:
+        headings = headings_of(items)
+        by_place: dict[tuple[str, str, int], list[HeadingAt]] = defaultdict(list)
+        for h in headings:
+            by_place[(h.report, h.text, h.depth)].append(h)
+        children: dict[HeadingAt, list[HeadingAt]] = {h: [] for h in headings}
+        for h in headings:
+            for parent in by_place.get((h.report, h.parent, h.depth - 1), []):
+                children[parent].append(h)
+        return cls(headings, recurring_keys(headings), children)
+
+    def below(self, h: HeadingAt) -> set[str]:
+        return {subject_key(c.text) for c in self.children[h]}
+
+    def siblings(self, h: HeadingAt) -> list[HeadingAt]:
+        return [s for s in self.headings if (s.report, s.parent, s.depth) == (h.report, h.parent, h.depth)]
+
+    def _named(self, h: HeadingAt) -> bool | None:
+        """True for a heading that names a subject by its own words (a period or a proper name), False
+        for a template or structural one, None when only its sub-headings can tell."""
+        parsed = parse_name(h.text)
+        if (
+            parsed.key in self.recurring
+            or bool(set(parsed.core.split()[:1]) & self.recurring)
+            or _structural(h, parsed)
+            or _names_parent(parsed, parse_name(h.parent))
+        ):
+            return False
+        return True if parsed.period or _distinctive(parsed) else None
+
+    def names_subject(self, h: HeadingAt) -> bool:
+        """Whether a heading names an insats/project: not a template sub-heading ('Målgrupp', nor one
+        starting with a template word: 'Mål Ekonomi', 'Resultat MySam 2016') nor report structure, and
+        carrying a period, a proper name, or template sub-headings of its own: most of its children, not
+        those of a template sibling ('Förnyelse/utveckling' beside 'Ekonomi', both over 'Mål / Mått'), and
+        no named sub-heading (then it groups projects: 'Finsam-projekt/Strukturinriktad samverkan' over
+        'NAFS Skellefteå-Norsjö')."""
+        named = self._named(h)
+        if named is not None:
+            return named
+        below = self.below(h)
+        templated = below & self.recurring
+        if len(templated) < 2 or 2 * len(templated) <= len(below):
+            return False
+        if any(self._named(c) for c in self.children[h]):
+            return False
+        return not any(
+            subject_key(s.text) in self.recurring and self.below(s) & templated for s in self.siblings(h)
+        )
+
+
+# --- the registry ------------------------------------------------------------------------------------
+
+
+def _digits(key: str) -> str:
+    return "".join(c for c in key if c.isdigit())
+
+
+def _ascii_loss(text: str) -> int:
+    """How many å/ä/ö a spelling has: OCR drops them, so the richer spelling is the better display."""
+    return sum(c in "åäöÅÄÖ" for c in text)
+
+
+@dataclass
+class SubjectRegistry:
+    subjects: dict[str, Subject] = field(default_factory=dict)
+    _spellings: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
+
+    # building
+
+    @classmethod
+    def from_sections(cls, items: Iterable[tuple[str, str]]) -> SubjectRegistry:
+        """Subjects named by the headings of (report_id, section path) pairs, merged across reports."""
+        tree = SectionTree.of(items)
+        registry = cls()
+        named = [h for h in tree.headings if tree.names_subject(h)]
+        for h in named:
+            registry.add(h.text, h.report)
+        # 'Tidsam' under 'Resultat på strukturell nivå' names no subject by itself, but a known one.
+        for h in tree.headings:
+            key = subject_key(h.text)
+            if h not in named and key not in tree.recurring and not _structural(h, parse_name(h.text)):
+                found = registry.resolve(h.text, fuzzy=False)
+                if found:
+                    found.reports.add(h.report)
+        return registry
+
+    def add(self, name: str, report: str | None = None) -> Subject:
+        """Add a subject (or a spelling of a known one) named `name`, e.g. the organisation of a report."""
+        parsed = parse_name(name)
+        if not parsed.core:
+            raise ValueError(f"{name!r} names no subject (a place, a period or a prefix alone)")
+        subject = self.subjects.get(parsed.key) or self._same_subject(parsed)
+        if subject is None:
+            subject = Subject(parsed.key, parsed.display, place=parsed.place)
+            self.subjects[subject.key] = subject
+        subject.aliases.update(a for a in parsed.aliases if parse_name(a).core != subject.core)
+        if report:
+            subject.reports.add(report)
+        self._spellings[subject.key].append(parsed.display)
+        subject.name = self._display_name(subject)
+        return subject
+
+    def _same_subject(self, parsed: ParsedName) -> Subject | None:
+        """A known subject at the same place that `parsed` names by core, alias or a near spelling."""
+        here = [s for s in self.subjects.values() if s.place == parsed.place]
+        forms = {parsed.core} | {parse_name(a).core for a in parsed.aliases}
+        for subject in here:
+            if parsed.core in subject.forms() or subject.core in forms:
+                return subject
+        near = nearest(parsed.core, [s.core for s in here])
+        return next((s for s in here if s.core == near), None)
+
+    def _display_name(self, subject: Subject) -> str:
+        spellings = self._spellings.get(subject.key) or [subject.name]
+        best = max(spellings, key=lambda s: (_ascii_loss(s), spellings.count(s)))
+        if subject.place and not any(place_of(t) for t in _tokens(best)):
+            best = f"{best}, {subject.place}"
+        initial = fold(best)[:1]
+        short = sorted(a for a in subject.aliases if is_abbreviation(a) and fold(a)[:1] == initial)
+        long = sorted(a for a in subject.aliases if len(a.split()) >= 2)
+        if is_abbreviation(best.split(",")[0]) and long:
+            return f"{best} ({long[0]})"
+        return f"{best} ({short[0]})" if short else best
+
+    def add_aliases_from_text(self, text: str) -> int:
+        """Aliases defined in running text: 'Arbetsmarknadstorget (AMT)', 'MoA (Motivera och aktivera)'.
+        The words before the parenthesis must name a known subject exactly. Returns how many were added."""
+        added = 0
+        norm = _normal(text)
+        for m in _PAREN.finditer(norm):
+            inner = m.group(1).strip()
+            if not inner or _YEAR.search(inner):
+                continue
+            before = re.split(r"[.!?;:,]\s", norm[: m.start()])[-1].split()[-6:]
+            for n in range(len(before), 0, -1):
+                name = " ".join(before[-n:])
+                found = self._exact(name)
+                if not found:
+                    continue
+                if self._defines(name, inner):
+                    taken = self._all_forms() - {f for subj in found for f in subj.forms()}
+                    for subject in found:
+                        if inner not in subject.aliases and parse_name(inner).core not in taken:
+                            subject.aliases.add(inner)
+                            subject.name = self._display_name(subject)
+                            added += 1
+                break
+        return added
+
+    @staticmethod
+    def _defines(name: str, inner: str) -> bool:
+        same_start = fold(name.split()[-1])[:1] == fold(inner)[:1]
+        return same_start and (is_abbreviation(inner) or (is_abbreviation(name.split()[-1]) and " " in inner))
+
+    def _all_forms(self) -> set[str]:
+        return {f for s in self.subjects.values() for f in s.forms()} | set(self.subjects)
+
+    # finding
+
+    def _by_form(self) -> dict[str, list[Subject]]:
+        index: dict[str, list[Subject]] = defaultdict(list)
+        for subject in self.subjects.values():
+            for form in subject.forms():
+                index[form].append(subject)
+        return index
+
+    def _exact(self, name: str) -> list[Subject]:
+        parsed = parse_name(name)
+        key = _genitive_base(parsed.key, self.subjects)
+        if key in self.subjects:
+            return [self.subjects[key]]
+        index = self._by_form()
+        return _by_place(index.get(_genitive_base(parsed.core, index), []), parsed.place)
+
+    def resolve(self, name: str, fuzzy: bool = True) -> Subject | None:
+        """The one subject `name` names (any spelling, alias, genitive, period, prefix), or None when it
+        names none or several ('MoA' alone, with MoA Piteå and MoA Älvsbyn known)."""
+        found = self._exact(name)
+        if not found and fuzzy:
+            parsed = parse_name(name)
+            index = self._by_form()
+            near = nearest(parsed.core, list(index))
+            found = _by_place(index[near], parsed.place) if near else []
+        return found[0] if len(found) == 1 else None
+
+    def subject_of_section(self, section: str) -> Subject | None:
+        """The deepest level of a heading path that names a subject."""
+        for level in reversed(section.split(SEPARATOR)):
+            for sibling in level.split(" / "):
+                found = self.resolve(sibling, fuzzy=False)
+                if found:
+                    return found
+        return None
+
+    def find_in_text(self, text: str) -> list[Subject]:
+        """Subjects named in `text` (a question, a passage, OCR-damaged or typed without å/ä/ö), longest
+        mention first. A name shared by places ('MoA') gives the variants whose place the text names;
+        a name of common words only ('Ett steg till') counts only with its place in the text."""
+        pairs = [(word, token) for word, tokens in _words(text) for token in tokens]
+        words = [word for word, _ in pairs]
+        tokens = [token for _, token in pairs]
+        places = {p for p in map(place_of, tokens) if p}
+        forms = sorted(self._by_form().items(), key=lambda item: -len(item[0]))
+        matches: list[tuple[int, int, list[Subject]]] = []
+        i = 0
+        while i < len(tokens):
+            for form, subjects in forms:
+                size = _match_at(tokens, i, form.split())
+                if size and self._counts(form, words[i : i + size], subjects, places):
+                    matches.append((size, i, subjects))
+                    i += size
+                    break
+            else:
+                i += 1
+        found: dict[str, Subject] = {}
+        for _, _, subjects in sorted(matches, key=lambda m: (-m[0], m[1])):
+            for subject in _in_places(subjects, places):
+                found.setdefault(subject.key, subject)
+        return list(found.values())
+
+    @staticmethod
+    def _counts(form: str, written: list[str], subjects: list[Subject], places: set[str]) -> bool:
+        """Whether a mention is a name rather than ordinary words: one common word ('lots', 'moa') counts
+        when written as an abbreviation ('LOTS', 'MoA'); a placed subject of common words needs its place."""
+        if any(is_abbreviation(w) for w in written) or not _common(form):
+            return True
+        if len(form.split()) == 1:
+            return False
+        return any(s.place is None or _place_named(s.place, places) for s in subjects)
+
+    # storing
+
+    def to_json(self) -> str:
+        rows = [
+            {**vars(s), "aliases": sorted(s.aliases), "reports": sorted(s.reports)}
+            for s in sorted(self.subjects.values(), key=lambda s: s.key)
+        ]
+        return json.dumps({"version": 1, "subjects": rows}, ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> SubjectRegistry:
+        data = json.loads(text)
+        if data.get("version") != 1:
+            raise ValueError(f"unknown subject registry version {data.get('version')!r}")
+        registry = cls()
+        for row in data["subjects"]:
+            subject = Subject(**{**row, "aliases": set(row["aliases"]), "reports": set(row["reports"])})
+            registry.subjects[subject.key] = subject
+            registry._spellings[subject.key].append(parse_name(subject.name).display)
+        return registry
+
+
+def nearest(core: str, cores: Iterable[str]) -> str | None:
+    """The core nearest `core` at FUZZY_KEY_RATIO or above with the same digits ('Knut'n 2.0' never meets
+    'Knut'n 3.0'); callers compare places first, so 'MoA Piteå' never meets 'MoA Älvsbyn'."""
+    if len(core) < 5:
+        return None
+    scored = [(fuzz.ratio(core, c), c) for c in cores if len(c) >= 5 and _digits(c) == _digits(core)]
+    best = max(scored, default=(0.0, None))
+    return best[1] if best[0] >= FUZZY_KEY_RATIO else None
+
+
+def _by_place(subjects: list[Subject], place: str | None) -> list[Subject]:
+    """Subjects sharing a name, narrowed by place: the named place's variant, else the place-less one;
+    with no place named, the place-less one, else all variants."""
+    placeless = [s for s in subjects if s.place is None]
+    if place:
+        return [s for s in subjects if s.place == place] or placeless
+    return placeless or subjects
+
+
+def _place_named(place: str, places: set[str]) -> bool:
+    return set(place.split("-")) <= places
+
+
+def _in_places(subjects: list[Subject], places: set[str]) -> list[Subject]:
+    """The variants whose place the text names ('Skellefteå-Norsjö' needs both), else the place-less."""
+    if not places:
+        return subjects
+    named = [s for s in subjects if s.place and _place_named(s.place, places)]
+    return named or [s for s in subjects if s.place is None] or subjects
+
+
+def _match_at(tokens: list[str], i: int, form: list[str]) -> int:
+    """Length of `form` if the text's words from `i` spell it: equal, a genitive -s on the last word, or a
+    long word near enough (OCR damage)."""
+    if i + len(form) > len(tokens):
+        return 0
+    for j, want in enumerate(form):
+        got = tokens[i + j]
+        last = j == len(form) - 1
+        if got == want or (last and got == want + "s"):
+            continue
+        if len(want) >= 8 and len(got) >= 8 and fuzz.ratio(got, want) >= FUZZY_TOKEN_RATIO:
+            continue
+        return 0
+    return len(form)
+
+
+@lru_cache(maxsize=10_000)
+def _common(form: str) -> bool:
+    """Every word of the form is common Swedish (wordfreq zipf ≥ COMMON_WORD_ZIPF)."""
+    from wordfreq import zipf_frequency
+
+    return all(zipf_frequency(w, "sv") >= COMMON_WORD_ZIPF for w in form.split())

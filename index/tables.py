@@ -1,0 +1,656 @@
+"""Budget and result tables read from a report's text: headers, rows split into columns, sums checked.
+
+PDF text exports lose the table grid: a row of the income statement arrives as one line,
+'Piteå, Tidsam 0 475 000 -475 000 950 000', where the space is also the thousands separator. The digit
+groups are cut into one number per column every way the number grammar allows, and the cut where
+utfall − budget = avvikelse is taken; when no cut fits, the row says so instead of guessing quietly.
+Pure functions over text, no I/O.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+Difference = Literal["utfall-budget", "budget-utfall"]
+
+CHECKED = ("utfall", "budget", "avvikelse")
+"""Columns that check each other: avvikelse = utfall − budget (or budget − utfall, 'Differens')."""
+MAX_LABEL_GROUPS = 1
+"""Digit groups that may belong to the label when the columns only add up without them."""
+MAX_AMOUNT_GROUPS = 3
+"""A samordningsförbund's amounts stay below a billion kronor: only a prior for reading blank cells."""
+MAX_HEADINGS = 5
+"""Consecutive lines without figures (section rows, empty rows) before a table is taken to have ended."""
+MAX_GROUPS = 30
+"""More digit groups than this on one line is not a table row (and would make the enumeration slow)."""
+
+_NAMED = {
+    "utfall": "utfall",
+    "budget": "budget",
+    "avvikelse": "avvikelse",
+    "differens": "avvikelse",
+    "årsbudget": "årsbudget",
+    "arsbudget": "årsbudget",
+}
+_NAMED_OCR = [
+    (re.compile(r"^(utfall|budget)jan-?$"), None),  # 'Utfalljan-' / 'budgetjan-': 'jan–dec' glued on
+    (re.compile(r"^in[gq]\S?ende$"), "ingående"),  # Ingående, OCR 'Ingaende'
+    (re.compile(r"^utg\S?ende$"), "utgående"),
+]
+_QUALIFIERS = {"periodens", "aktuell", "ackumulerat", "ackumulerad", "års-", "ars-", "helårs-", "helars-"}
+_YEAR_PREFIXES = {"års-", "ars-", "helårs-", "helars-"}
+# A sentence that names columns ('Sammanställning av utfall och budget') is not a header.
+_PROSE_WORDS = {"och", "av", "för", "for", "som", "är", "till", "med", "mot", "att", "har", "blev"}
+# 'Avvikelse utfall - budget' names one column, as does 'Differens budget – utfall'.
+_DESCRIBED = re.compile(r"(?i)\b(avvikelse|differens)\s+(?:utfall|budget)\s*[-–]\s*(?:utfall|budget)?")
+_STRIP = "~|'\"()[]:;,."
+_DATE = re.compile(r"^[-–]?((?:19|20)\d\d)-\d\d-\d\d$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
+_NUMBER_TOKEN = re.compile(r"^([-−–]?)(\d+)$")
+_GLUED = re.compile(r"^(.*[^\W\d_].*?[^\d\s])(\d+)$")  # 'revisionskostnader.42', 'reseersättning11'
+_NOISE = {"=", "~", "|", "'", "—", "‘"}  # OCR debris between table cells
+_MINUS_TOKENS = {"-", "−", "–"}
+_SUM_PREFIX = re.compile(r"^(?:summa|totalt|total)\b[\s:]*", re.IGNORECASE)
+_CONTINUES = re.compile(r"(?:[-,]|\b(?:och|samt|eller|av|för|for|till|i|OCH|SAMT))$")
+
+
+@dataclass(frozen=True)
+class RowSplit:
+    """One table line cut into its label and one value per column."""
+
+    label: str
+    values: dict[str, float]
+    consistent: bool | None
+    """Whether utfall − budget = avvikelse holds; None when the columns give no such check."""
+    alternatives: int
+    """How many cuts of the digit groups fit the number grammar (in the pool the choice was made from)."""
+    problem: str | None = None
+    """In Swedish, why the values cannot be trusted as they stand."""
+
+
+@dataclass(frozen=True)
+class TableHeader:
+    columns: list[str]
+    first: int
+    last: int
+    """Line indices of the header's first and last line (a header may span lines)."""
+
+
+@dataclass(frozen=True)
+class TableRow:
+    table: int
+    """0-based number of the table in the text."""
+    columns: tuple[str, ...]
+    label: str
+    values: dict[str, float]
+    consistent: bool | None
+    alternatives: int
+    problem: str | None
+    section: str | None
+    """The innermost section row the row stands under ('INDIVIDINRIKTADE INSATSER')."""
+    sections: tuple[str, ...]
+    """Outer section, then inner (a mixed-case sub-heading under an upper-case one)."""
+    is_sum: bool
+    start: int
+    end: int
+    """Span of the row's line in the text (without its surrounding whitespace)."""
+
+
+@dataclass(frozen=True)
+class ColumnSum:
+    column: str
+    stated: float
+    computed: float
+    missing: tuple[str, ...]
+    """Labels of the summed rows that have no value in this column."""
+
+    @property
+    def difference(self) -> float:
+        return self.stated - self.computed
+
+
+@dataclass(frozen=True)
+class SumCheck:
+    row: TableRow
+    parts: tuple[TableRow, ...]
+    columns: tuple[ColumnSum, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.difference == 0 for c in self.columns)
+
+
+@dataclass(frozen=True)
+class _Group:
+    negative: bool
+    digits: str
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    values: dict[str, float]
+    level: int
+    """0: the grammar as printed; 1: a 4+-digit first group ('6132 484'); 2: any run of groups (OCR)."""
+    skip: int
+
+
+# --- headers ---------------------------------------------------------------------------------------
+
+
+def _tokens(line: str) -> list[str]:
+    return [t for t in (w.strip(_STRIP).lower() for w in line.split()) if t]
+
+
+def _named(token: str) -> str | None:
+    if token in _NAMED:
+        return _NAMED[token]
+    for pattern, name in _NAMED_OCR:
+        m = pattern.match(token)
+        if m:
+            return name or m.group(1)
+    return None
+
+
+def _is_amount(token: str) -> bool:
+    return bool(_NUMBER_TOKEN.match(token)) and not _YEAR.match(token)
+
+
+def _named_columns(line: str) -> list[str] | None:
+    """Columns named in words: 'Utfall Budget Avvikelse budget', 'Budget Utfall Differens'."""
+    toks = _tokens(_DESCRIBED.sub(r"\1 ", line))
+    if not toks or any(_is_amount(t) for t in toks) or _PROSE_WORDS & set(toks):
+        return None
+    named = [_named(t) or "bokslut" for t in toks if _named(t) or t == "bokslut"]
+    words = [n for n in named if n != "bokslut"]
+    if len(words) < 2 or len(named) < 0.3 * len(toks):
+        return None
+    return named
+
+
+def _year_columns(line: str) -> list[str] | None:
+    """Year columns: '2016-12-31 2015-12-31', 'Belopp i kr. Not -2016-12-31 -2015-12-31', '2016 2015'."""
+    toks = _tokens(line)
+    dates = []
+    while toks and _DATE.match(toks[-1]):
+        dates.insert(0, toks.pop())
+    if len(dates) < 2:
+        bare = _tokens(line)
+        if len(bare) >= 2 and all(_YEAR.match(t) for t in bare) and len(set(bare)) == len(bare):
+            return bare
+        return None
+    if any(_NUMBER_TOKEN.match(t) or _HAS_YEAR.search(t) for t in toks):
+        return None
+    years = [_DATE.match(d).group(1) for d in dates]  # type: ignore[union-attr]
+    columns = years if len(set(years)) == len(years) else [d.lstrip("-–") for d in dates]
+    return (["not"] if "not" in toks else []) + columns
+
+
+def _primary_columns(line: str) -> list[str] | None:
+    return _named_columns(line) or _year_columns(line)
+
+
+def _nonblank(lines: list[str], start: int, step: int, count: int, window: int = 4) -> list[int]:
+    found: list[int] = []
+    j = start
+    while len(found) < count and 0 <= j < len(lines) and abs(j - start) < window:
+        if lines[j].strip():
+            found.append(j)
+        j += step
+    return found
+
+
+def _compound(qualifier: str, column: str) -> str:
+    return "årsbudget" if qualifier in _YEAR_PREFIXES and column == "budget" else column
+
+
+def _unique(columns: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for c in columns:
+        seen[c] = seen.get(c, 0) + 1
+        out.append(c if seen[c] == 1 else f"{c}_{seen[c]}")
+    return out
+
+
+def _block_at(lines: list[str], j: int) -> TableHeader | None:
+    """The header whose main line is `j`, with a qualifier line above and continuation lines below."""
+    named = _named_columns(lines[j])
+    if named is None:
+        years = _year_columns(lines[j])
+        if years is None:
+            return None
+        last = j
+        for k in _nonblank(lines, j + 1, 1, 2):
+            if _year_columns(lines[k]) is None:
+                break
+            years, last = _year_columns(lines[k]) or years, k  # the period's end dates, with 'Not'
+        return TableHeader(years, j, last)
+    first, last = j, j
+    above = _nonblank(lines, j - 1, -1, 1)
+    if above:
+        quals = [t for t in _tokens(lines[above[0]])[-len(named) :] if t in _QUALIFIERS]
+        if quals:  # 'Periodens Periodens Periodens Års-' over 'Utfall Budget Avvikelse budget'
+            first = above[0]
+            for offset, qual in enumerate(reversed(quals), start=1):
+                named[-offset] = _compound(qual, named[-offset])
+    years: list[str] = []
+    for k in _nonblank(lines, j + 1, 1, 2):
+        toks = _tokens(lines[k])
+        if any(_is_amount(t) for t in toks) or not any(_HAS_YEAR.search(t) for t in toks) or len(toks) > 8:
+            break
+        years += [m.group(0) for t in toks if (m := _HAS_YEAR.search(t))]
+        last = k
+    columns = [(years[-1] if years else c) if c == "bokslut" else c for c in named]
+    return TableHeader(_unique(columns), first, last)
+
+
+def header_block(lines: list[str], at: int) -> TableHeader | None:
+    """The table header at or around line `at` (a header may start on the line before or after)."""
+    near = sorted({*_nonblank(lines, at - 1, -1, 2), at, *_nonblank(lines, at + 1, 1, 2)})
+    blocks = [b for j in near if (b := _block_at(lines, j)) is not None]
+    around = [b for b in blocks if b.first <= at <= b.last] or [b for b in blocks if b.first > at]
+    return around[0] if around else None
+
+
+def find_header(lines: list[str], at: int) -> list[str] | None:
+    """Column names of the header at/around line `at`: utfall, budget, avvikelse, årsbudget, ingående,
+    utgående, not, or a year ('2016')."""
+    block = header_block(lines, at)
+    return block.columns if block else None
+
+
+# --- rows ------------------------------------------------------------------------------------------
+
+
+def _numeric_tail(line: str) -> tuple[str, list[_Group]]:
+    """The label and the digit groups that end the line ('Luleå kommun 62%' stays in the label)."""
+    toks = line.split()
+    groups: list[_Group] = []
+    i = len(toks)
+    prefix = ""
+    while i > 0:
+        tok = toks[i - 1]
+        m = _NUMBER_TOKEN.match(tok)
+        if m:
+            groups.append(_Group(bool(m.group(1)), m.group(2)))
+        elif tok in _NOISE:
+            pass
+        elif tok in _MINUS_TOKENS and groups and not groups[-1].negative:
+            groups[-1] = _Group(True, groups[-1].digits)
+        else:
+            glued = _GLUED.match(tok) if groups else None
+            if glued:
+                groups.append(_Group(False, glued.group(2)))
+                prefix = glued.group(1)
+                i -= 1
+            break
+        i -= 1
+    groups.reverse()
+    label = " ".join([*toks[:i], prefix] if prefix else toks[:i])
+    return (label, groups) if groups else (line.strip(), [])
+
+
+def _number_ends(groups: list[_Group], start: int, max_level: int) -> Iterator[tuple[int, int]]:
+    """(end, level) of each number that can start at group `start`."""
+    first = groups[start].digits
+    if len(first) > 1 and first.startswith("0"):
+        return  # '000' or '047' never starts a number
+    yield start + 1, 0
+    if first == "0":
+        return
+    level = 0 if len(first) <= 3 else 1
+    for end in range(start + 1, len(groups)):
+        nxt = groups[end]
+        if nxt.negative:
+            return
+        if len(nxt.digits) != 3:
+            level = 2
+        if level > max_level:
+            return
+        yield end + 1, level
+
+
+def _cuts(groups: list[_Group], k: int, max_level: int) -> Iterator[tuple[tuple[int, ...], int]]:
+    """Ways to cut `groups` into exactly k numbers: start index of each number and the level needed."""
+    n = len(groups)
+
+    def walk(start: int, left: int) -> Iterator[tuple[tuple[int, ...], int]]:
+        if left == 0:
+            if start == n:
+                yield (), 0
+            return
+        if n - start < left:
+            return
+        for end, level in _number_ends(groups, start, max_level):
+            for rest, rest_level in walk(end, left - 1):
+                yield (start, *rest), max(level, rest_level)
+
+    yield from walk(0, k)
+
+
+def _value(groups: list[_Group]) -> float:
+    number = float("".join(g.digits for g in groups))
+    return -number if groups[0].negative else number
+
+
+def _is_note(groups: list[_Group]) -> bool:
+    return (
+        len(groups) == 1 and not groups[0].negative and len(groups[0].digits) <= 2 and groups[0].digits != "0"
+    )
+
+
+def _candidates(groups: list[_Group], columns: list[str], max_level: int) -> list[_Candidate]:
+    variants = [columns] + ([[c for c in columns if c != "not"]] if "not" in columns else [])
+    out: list[_Candidate] = []
+    for skip in range(MAX_LABEL_GROUPS + 1):
+        if any(g.negative for g in groups[:skip]):
+            break
+        rest = groups[skip:]
+        for cols in variants:
+            for starts, level in _cuts(rest, len(cols), max_level):
+                bounds = zip(starts, (*starts[1:], len(rest)), strict=True)
+                parts = {c: rest[a:b] for c, (a, b) in zip(cols, bounds, strict=True)}
+                if "not" in parts and not _is_note(parts["not"]):
+                    continue
+                out.append(_Candidate({c: _value(p) for c, p in parts.items()}, level, skip))
+    return out
+
+
+def residual(values: dict[str, float], difference: Difference = "utfall-budget") -> float | None:
+    """utfall − budget − avvikelse (or budget − utfall − avvikelse); None without those columns."""
+    if not all(c in values for c in CHECKED):
+        return None
+    u, b, a = (values[c] for c in CHECKED)
+    return (u - b - a) if difference == "utfall-budget" else (b - u - a)
+
+
+def _plausibility(values: dict[str, float]) -> tuple[int, float]:
+    """Weak tie-breakers: årsbudget is the budget or twice it (a half-year); one item's values in
+    year or balance columns are of a similar size."""
+    penalty = 0
+    if "årsbudget" in values and "budget" in values:
+        year, half = abs(values["årsbudget"]), abs(values["budget"])
+        penalty = 0 if year in (half, 2 * half) else 1 if year >= half else 2
+    same = [v for c, v in values.items() if c[:1].isdigit() or c in ("ingående", "utgående")]
+    spread = sum(abs(math.log10(abs(x) + 1) - math.log10(abs(y) + 1)) for x, y in itertools.pairwise(same))
+    return penalty, spread
+
+
+def _best(pool: list[_Candidate]) -> tuple[_Candidate, int]:
+    """The most plausible candidate and how many others are just as plausible."""
+    ranked = sorted(pool, key=lambda c: (c.level, *_plausibility(c.values)))
+    key = (ranked[0].level, *_plausibility(ranked[0].values))
+    ties = sum(1 for c in ranked if (c.level, *_plausibility(c.values)) == key)
+    return ranked[0], ties
+
+
+def _relation(difference: Difference) -> str:
+    return "utfall − budget = avvikelse" if difference == "utfall-budget" else "budget − utfall = avvikelse"
+
+
+def _kr(amount: float) -> str:
+    return f"{amount:+,.0f}".replace(",", " ") + " kr"
+
+
+def _label(label: str, groups: list[_Group], skip: int) -> str:
+    return " ".join([label, *("-" * g.negative + g.digits for g in groups[:skip])]) if skip else label
+
+
+def _has_blank_reading(groups: list[_Group], columns: list[str], max_level: int) -> bool:
+    """Whether the groups also read as fewer plausible amounts than columns (some cells left blank):
+    '524 933' under Ingående / Utgående may be one amount in one column."""
+    amounts = len([c for c in columns if c != "not"])
+    for m in range(1, amounts):
+        for starts, _ in _cuts(groups, m, max_level):
+            ends = (*starts[1:], len(groups))
+            if all(b - a <= MAX_AMOUNT_GROUPS for a, b in zip(starts, ends, strict=True)):
+                return True
+    return False
+
+
+def _unchecked_problem(alternatives: int, blank_reading: bool) -> str | None:
+    reasons = [f"{alternatives} uppdelningar passar siffergrupperna"] if alternatives > 1 else []
+    if blank_reading:
+        reasons.append("talen kan också läsas som färre belopp med tomma celler")
+    return " och ".join(reasons) + "; kolumnerna ger ingen kontroll" if reasons else None
+
+
+def split_row(line: str, columns: list[str], difference: Difference = "utfall-budget") -> RowSplit:
+    """Cut a table line into its label and one value per column (see the module docstring)."""
+    label, groups = _numeric_tail(line)
+    checked = all(c in columns for c in CHECKED)
+    if not groups or len(groups) > MAX_GROUPS:
+        problem = "raden saknar tal" if not groups else "för många siffergrupper för en tabellrad"
+        return RowSplit(label, {}, False if checked else None, 0, problem)
+    # Looser grammars only where the digits themselves show an OCR'd or unspaced table.
+    levels = (0, 1, 2) if any(len(g.digits) > 3 for g in groups) else (0,)
+    every = _candidates(groups, columns, levels[-1])
+    fallback: list[_Candidate] = []
+    # Groups go to the label only when that makes the columns add up: without a check it is a guess.
+    skips = range(MAX_LABEL_GROUPS + 1) if checked else range(1)
+    for level in levels:
+        for skip in skips:
+            pool = [c for c in every if c.level <= level and c.skip == skip]
+            if not pool:
+                continue
+            fallback = fallback or pool
+            if not checked:
+                best, _ = _best(pool)
+                problem = _unchecked_problem(len(pool), _has_blank_reading(groups[skip:], columns, level))
+                return RowSplit(_label(label, groups, skip), best.values, None, len(pool), problem)
+            fitting = [c for c in pool if residual(c.values, difference) == 0]
+            if fitting:
+                best, ties = _best(fitting)
+                problem = f"{ties} uppdelningar ger {_relation(difference)}" if ties > 1 else None
+                return RowSplit(_label(label, groups, skip), best.values, True, len(pool), problem)
+    if not fallback:
+        problem = f"{len(groups)} siffergrupper går inte att dela upp i {len(columns)} kolumner"
+        return RowSplit(label, {}, False if checked else None, 0, problem)
+    best = min(fallback, key=lambda c: (abs(residual(c.values, difference) or 0), c.level))
+    off = residual(best.values, difference) or 0
+    problem = f"ingen uppdelning ger {_relation(difference)} (närmast: skillnad {_kr(off)}"
+    flipped = off != 0 and off == -2 * best.values["avvikelse"]
+    problem += ", avvikelsen har fel tecken)" if flipped else ")"
+    return RowSplit(_label(label, groups, best.skip), best.values, False, len(fallback), problem)
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Line:
+    index: int
+    label: str
+    sections: tuple[str, ...]
+    is_sum: bool
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for m in re.finditer(r"[\n\f]", text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return spans
+
+
+def _is_upper(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _simple(name: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", name.lower()))
+
+
+def same_name(a: str, b: str) -> bool:
+    """Section names equal up to case, punctuation and a little OCR damage."""
+    return fuzz.ratio(_simple(a), _simple(b)) >= 85
+
+
+def sum_target(label: str) -> str | None:
+    """'SUMMA ERHÅLLNA BIDRAG' → 'ERHÅLLNA BIDRAG'; '' for a bare 'Summa'; None for other rows."""
+    m = _SUM_PREFIX.match(label)
+    return label[m.end() :].strip() if m else None
+
+
+def _is_prose(words: list[str], line: str) -> bool:
+    return len(words) > 8 or (len(words) >= 6 and line.rstrip().endswith("."))
+
+
+def _is_reference(groups: list[_Group]) -> bool:
+    """'Bilaga 1', 'Not 3', 'Sammanställning av utfall och budget 2016': a heading, not a row."""
+    if len(groups) != 1 or groups[0].negative:
+        return False
+    return len(groups[0].digits) <= 2 or bool(_YEAR.match(groups[0].digits))
+
+
+def _table_body(lines: list[str], start: int) -> tuple[list[_Line], int]:
+    """Row lines of the table that starts at line `start`, and where scanning resumes."""
+    body: list[_Line] = []
+    sections: tuple[str, ...] = ()
+    blanks = headings = 0
+    previous: _Line | None = None
+    k = start
+    for k in range(start, len(lines)):
+        line = lines[k].strip()
+        if not line:
+            blanks += 1
+            if blanks >= 3:
+                break
+            continue
+        blanks = 0
+        if _primary_columns(line):
+            return body, k  # the next table begins
+        label, groups = _numeric_tail(line)
+        if _is_reference(groups):
+            groups = []
+        if groups and any(c.isalpha() for c in label):
+            if len(label.split()) > 12:
+                break
+            target = sum_target(label)
+            row = _Line(k, label, sections, target is not None)
+            body.append(row)
+            previous, headings = row, 0
+            if target and sections and same_name(target, sections[-1]):
+                sections = sections[:-1]  # 'SUMMA X' closes section X
+            elif target and sections and same_name(target, sections[0]):
+                sections = ()
+            continue
+        if groups or not any(c.isalpha() for c in line):
+            continue  # a page number
+        if _is_prose(line.split(), line):
+            break
+        headings += 1
+        if headings > MAX_HEADINGS:
+            break
+        if previous is not None and previous.index == k - 1 and _CONTINUES.search(previous.label):
+            continue  # the rest of a label broken over two lines
+        if sum_target(line) is not None:
+            continue  # 'Summa insatser' with no values: neither a row nor a section
+        if _is_upper(line) or not sections or not _is_upper(sections[0]):
+            sections = (line,)
+        else:
+            sections = (sections[0], line)
+    return body, k + 1
+
+
+def _difference_for(body: list[_Line], lines: list[str], columns: list[str]) -> Difference:
+    """The table's sign convention: the one under which more rows add up (ties: utfall − budget)."""
+    if not all(c in columns for c in CHECKED):
+        return "utfall-budget"
+    score = {
+        d: sum(bool(split_row(lines[r.index], columns, d).consistent) for r in body)
+        for d in ("utfall-budget", "budget-utfall")
+    }
+    return "budget-utfall" if score["budget-utfall"] > score["utfall-budget"] else "utfall-budget"
+
+
+def parse_tables(text: str) -> list[TableRow]:
+    """Every data row under every table header of a report's text, in order."""
+    spans = _line_spans(text)
+    lines = [text[a:b] for a, b in spans]
+    rows: list[TableRow] = []
+    table = 0
+    i = 0
+    while i < len(lines):
+        header = _block_at(lines, i) if _primary_columns(lines[i]) else None
+        if header is None:
+            i += 1
+            continue
+        body, i = _table_body(lines, header.last + 1)
+        difference = _difference_for(body, lines, header.columns)
+        for r in body:
+            split = split_row(lines[r.index], header.columns, difference)
+            a, b = spans[r.index]
+            raw = text[a:b]
+            start = a + len(raw) - len(raw.lstrip())
+            rows.append(
+                TableRow(
+                    table=table,
+                    columns=tuple(header.columns),
+                    label=split.label,
+                    values=split.values,
+                    consistent=split.consistent,
+                    alternatives=split.alternatives,
+                    problem=split.problem,
+                    section=r.sections[-1] if r.sections else None,
+                    sections=r.sections,
+                    is_sum=r.is_sum,
+                    start=start,
+                    end=a + len(raw.rstrip()),
+                )
+            )
+        table += 1 if body else 0
+    return rows
+
+
+# --- sums ------------------------------------------------------------------------------------------
+
+
+def _parts(rows: list[TableRow], at: int) -> list[TableRow]:
+    """The rows a sum row adds up: its section's rows, or the rows since the previous sum."""
+    row = rows[at]
+    before = [r for r in rows[:at] if r.table == row.table]
+    target = sum_target(row.label) or ""
+    named = [s for s in row.sections if target and same_name(target, s)]
+    if named:
+        return [r for r in before if not r.is_sum and named[-1] in r.sections]
+    parts: list[TableRow] = []
+    for r in reversed(before):
+        if r.is_sum or r.sections != row.sections:
+            break
+        parts.insert(0, r)
+    return parts
+
+
+def check_sums(rows: list[TableRow]) -> list[SumCheck]:
+    """Each sum row against the sum of the rows it stands for, per column (sum rows with nothing above
+    them to add, such as a total of totals, are left out)."""
+    checks: list[SumCheck] = []
+    for at, row in enumerate(rows):
+        if not row.is_sum:
+            continue
+        parts = _parts(rows, at)
+        if not parts:
+            continue
+        columns = tuple(
+            ColumnSum(
+                column=c,
+                stated=v,
+                computed=sum(p.values[c] for p in parts if c in p.values),
+                missing=tuple(p.label for p in parts if c not in p.values),
+            )
+            for c, v in row.values.items()
+            if c != "not"
+        )
+        checks.append(SumCheck(row, tuple(parts), columns))
+    return checks
