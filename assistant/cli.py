@@ -193,6 +193,35 @@ def _print_answer(answer) -> None:
         for a, b in p.highlights:
             body.stylize("bold reverse", a, b)
         out.print(body)
+    if answer.figures:
+        out.print(figures_table(answer.figures))
+
+
+def figures_table(figures) -> Table:
+    """Stated and computed figures with formula and ✓/✗ for checks; failed checks in red."""
+    from index.numbers import format_swedish
+
+    table = Table(title="Siffror", show_lines=False, expand=False)
+    for col in ("", "vad", "värde", "formel / källa", "rapport, sida"):
+        table.add_column(col, overflow="fold")
+    for f in figures:
+        mark = {"stated": "", "computed": "=", "check": "✓" if f.ok else "✗"}[f.kind]
+        value = format_swedish(f.value, "procent" if f.kind == "check" and f.unit == "procent" else f.unit)
+        source = f.sources[0] if f.sources else None
+        where = f"{source.report}, s. {source.page}" if source else ""
+        detail = f.formula or (f"”{source.quote[:90]}”" if source else "")
+        style = (
+            "bold red" if f.kind == "check" and f.ok is False else ("bold" if f.kind == "computed" else "")
+        )
+        table.add_row(
+            Text(mark),
+            Text(f"{f.label} – {f.subject}" if f.subject else f.label),
+            Text(value),
+            Text(detail),
+            Text(where),
+            style=style,
+        )
+    return table
 
 
 @app.command("eval")
@@ -204,14 +233,14 @@ def eval_cmd(
     top_k: Annotated[int, typer.Option("--top-k", "-k")] = 5,
 ) -> None:
     """Mät recall@1, recall@5 och MRR mot guldcitat, för hybrid, lexikal och dense sökning."""
-    from assistant.evaluation import evaluate, load_questions
+    from assistant.evaluation import Outcome, evaluate, load_questions
 
     engine = _engine(_settings(ctx))
     questions = load_questions(file)
 
-    def ask(text: str, mode: str):
+    def ask(text: str, mode: str) -> Outcome:
         answer = engine.ask(text, mode=mode, k=top_k)  # type: ignore[arg-type]
-        return [p.text for p in answer.passages], answer.supported
+        return Outcome([p.text for p in answer.passages], answer.supported, answer.figures)
 
     reports = evaluate(questions, ask, ["hybrid", "lexical", "dense"])
     out = Console()
@@ -241,10 +270,30 @@ def eval_cmd(
             end_section=True,
         )
     out.print(table)
+    figures = Table(title="Siffror (första siffran / någon siffra rätt)")
+    for col in ("läge", "typ", "n", "första", "någon"):
+        figures.add_column(col, justify="right" if col not in ("läge", "typ") else "left")
+    for report in reports:
+        for kind in sorted(report.figures_by_kind):
+            t = report.figures_by_kind[kind]
+            figures.add_row(report.mode, kind, str(t.n), f"{t.first / t.n:.3f}", f"{t.any / t.n:.3f}")
+        t = report.figures_overall
+        n = t.n or 1
+        figures.add_row(
+            report.mode,
+            "ALLA med siffra",
+            str(t.n),
+            f"{t.first / n:.3f}",
+            f"{t.any / n:.3f}",
+            style="bold",
+            end_section=True,
+        )
+    out.print(figures)
     for report in reports:
         out.print(
             f"{report.mode}: supported rätt {report.supported_right}/{report.supported_total}; "
-            f"missar (recall@5): {', '.join(report.misses) or 'inga'}",
+            f"missar (recall@5): {', '.join(report.misses) or 'inga'}; "
+            f"fel första siffra: {', '.join(report.figure_misses) or 'inga'}",
             highlight=False,
         )
 

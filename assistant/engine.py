@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer import best_sentence, highlight_spans, is_supported
-from assistant.figure_answers import answer_figures
+from assistant.figure_answers import PassageText, answer_figures
 from assistant.question import Question, org_keywords, parse_question, restore_diacritics
 from assistant.ranking import order_by_score, preference_factor, reciprocal_rank_fusion, top_indices
 from assistant.results import Answer, Filters, Mode, Passage
@@ -146,6 +146,7 @@ class Engine:
             self.reader.figures,
             self.subjects_in(question),
             {p.chunk_id: p.section for p in passages},
+            [PassageText(p.report, p.page, p.text) for p in passages],
         )
         return Answer(question=text, answer=answer, supported=supported, passages=passages, figures=figures)
 

@@ -77,6 +77,28 @@ class Tally:
         return {"n": self.n, "recall@1": self.at1 / n, "recall@5": self.at5 / n, "mrr": self.rr / n}
 
 
+def figure_matches(figure, gold: GoldFigure, kind: str) -> bool:
+    """The scoring rule of shared/eval/README.md: exact for counts and kronor, within 0.1 for percentages;
+    for inconsistency questions only a failed check showing the discrepancy counts."""
+    if kind == "inconsistency":
+        return figure.kind == "check" and figure.ok is False and abs(figure.value - gold.value) <= 0.1 + 1e-9
+    if gold.unit == "procent":
+        return abs(figure.value - gold.value) <= 0.1 + 1e-9
+    return figure.value == gold.value
+
+
+@dataclass
+class FigureTally:
+    n: int = 0
+    first: int = 0
+    any: int = 0
+
+    def add(self, figures: Sequence, gold: GoldFigure, kind: str) -> None:
+        self.n += 1
+        self.first += bool(figures) and figure_matches(figures[0], gold, kind)
+        self.any += any(figure_matches(f, gold, kind) for f in figures)
+
+
 @dataclass
 class ModeReport:
     mode: str
@@ -85,6 +107,9 @@ class ModeReport:
     supported_right: int = 0
     supported_total: int = 0
     misses: list[str] = field(default_factory=list)
+    figures_by_kind: dict[str, FigureTally] = field(default_factory=lambda: defaultdict(FigureTally))
+    figures_overall: FigureTally = field(default_factory=FigureTally)
+    figure_misses: list[str] = field(default_factory=list)
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
@@ -92,17 +117,31 @@ def load_questions(path: Path) -> list[EvalQuestion]:
     return [EvalQuestion.model_validate(json.loads(line)) for line in lines if line.strip()]
 
 
+@dataclass
+class Outcome:
+    """What one question returned: passage texts in rank order, the supported flag, and the figures."""
+
+    texts: list[str]
+    supported: bool
+    figures: list = field(default_factory=list)
+
+
 def evaluate(
-    questions: Iterable[EvalQuestion], ask: Callable[[str, str], tuple[list[str], bool]], modes: Sequence[str]
+    questions: Iterable[EvalQuestion], ask: Callable[[str, str], Outcome], modes: Sequence[str]
 ) -> list[ModeReport]:
-    """`ask(question, mode)` returns the passage texts in rank order and the supported flag."""
     reports = {m: ModeReport(m) for m in modes}
     for q in questions:
         for mode in modes:
-            texts, supported = ask(q.question, mode)
+            outcome = ask(q.question, mode)
+            texts, supported = outcome.texts, outcome.supported
             report = reports[mode]
             report.supported_total += 1
             report.supported_right += supported == q.answerable
+            if q.figure is not None:
+                report.figures_by_kind[q.kind].add(outcome.figures, q.figure, q.kind)
+                report.figures_overall.add(outcome.figures, q.figure, q.kind)
+                if not (outcome.figures and figure_matches(outcome.figures[0], q.figure, q.kind)):
+                    report.figure_misses.append(q.id)
             if not q.answerable:
                 continue
             rank = first_hit_rank(texts[:5], q.gold_quotes)

@@ -18,7 +18,7 @@ from index.lexical import fold, stem
 from index.models import Figure
 from index.numbers import format_swedish
 
-Intent = Literal["check", "change", "share", "sum", "lookup"]
+Intent = Literal["check", "change", "share", "sum", "when", "list", "lookup"]
 MAX_FIGURES = 12
 
 
@@ -58,6 +58,10 @@ def intent_of(question: Question) -> Intent:
         return "sum"  # "totalt" alone may ask for a stated total ("statens totala satsning")
     if re.search(r"\bmellan (19|20)\d\d och (19|20)\d\d", t):
         return "change"
+    if re.match(r"\s*(nar|vilket ar|vilket datum)\b", t):
+        return "when"
+    if re.match(r"\s*vilka\b", t):
+        return "list"
     return "lookup"
 
 
@@ -79,11 +83,17 @@ def _outcome(measure: str) -> str:
     return measure
 
 
-def _window(figure: Figure, width: int = 70) -> str:
+def _window(figure: Figure, before: int = 70, after: int = 140) -> str:
+    """The words belonging to a figure: from the previous number to the next one in its sentence ('Under 2016
+    har 80 personer med svårighet … mottagit individuellt stöd via MySam, varav …')."""
     i = figure.sentence.find(figure.raw)
     if i < 0:
         return figure.sentence
-    return figure.sentence[max(0, i - width) : i + len(figure.raw) + width]
+    head = figure.sentence[max(0, i - before) : i]
+    head = re.split(r"\d", head)[-1]
+    tail = figure.sentence[i + len(figure.raw) : i + len(figure.raw) + after]
+    tail = re.split(r"\d", tail)[0]
+    return head + figure.raw + tail
 
 
 def relevance(figure: Figure, question: Question, rank: int, subjects: Sequence[str]) -> float:
@@ -115,7 +125,7 @@ def relevance(figure: Figure, question: Question, rank: int, subjects: Sequence[
         score -= 1.5  # "hur många deltagare" asks for everyone, not the women or men among them
     measure_stems = {stem(w) for w in re.findall(r"[^\W_]+", figure.measure)}
     if measure_stems & stems:
-        score += 1.0
+        score += 2.5  # "hur många socialsekreterare": the figure counting exactly that
     return score + 1.0 / (1 + rank)
 
 
@@ -272,7 +282,12 @@ def compute_sum(
     question: Question, cands: Candidates, subjects: Sequence[str], sections: dict[str, str] | None = None
 ) -> FigureOut | None:
     """Sum of one count per insats over the insatser of the retrieved passages that fit the question."""
-    scored = sorted(cands.figures, key=lambda f: -relevance(f, question, cands.rank[f.chunk_id], subjects))
+    # An insats's participants are usually stated with their gender split ("26 personer, varav 11 kvinnor och
+    # 15 män"): such totals come before loose mentions ("fyra deltagare från Älvsbyn har deltagit i …").
+    scored = sorted(
+        cands.figures,
+        key=lambda f: (f.role != "total", -relevance(f, question, cands.rank[f.chunk_id], subjects)),
+    )
     if not scored:
         return None
     best = scored[0]
@@ -296,7 +311,7 @@ def compute_sum(
     result = compute.total([p.value for p in parts], best.unit)
     return FigureOut(
         label=f"summa {best.measure}",
-        subject=", ".join(chosen),
+        subject=", ".join(dict.fromkeys(p.subject for p in parts)),
         measure=best.measure,
         period=best.period,
         value=result.value,
@@ -321,6 +336,79 @@ def _items_asked(question: Question) -> int | None:
         return None
     word = m.group(1)
     return int(word) if word.isdigit() else number_word_value(word)
+
+
+@dataclass(frozen=True)
+class PassageText:
+    """A retrieved passage as text, for answers that are not among the extracted figures (dates, lists)."""
+
+    report: str
+    page: int
+    text: str
+
+
+_DATE_OR_YEAR = re.compile(r"(?<![\d-])((?:19|20)\d\d)(?:-\d\d-\d\d)?(?![\d-])")
+_ENUMERATION = re.compile(r"([^,.;:]+(?:,\s*[^,.;:]+){1,}\s+(?:och|samt)\s+[^,.;:]+)")
+
+
+def _best_sentences(question: Question, passages: Sequence[PassageText], top: int = 3):
+    """Sentences of the top passages, best match with the question first."""
+    from index.figures import sentences
+
+    # All the question's words count here, the organisation's name too: "När bildades Samordnings-
+    # förbundet Södra Norrbotten?" is answered by the sentence naming it ("… bildas den 2020-01-01").
+    from index.lexical import stem_tokens
+
+    stems = set(question.content_stems) | set(stem_tokens(question.text))
+    scored = []
+    for rank, p in enumerate(passages[:top]):
+        for sent in sentences(p.text):
+            words = {stem(w.lower()) for w in re.findall(r"[^\W_]+", sent.text)}
+            scored.append((len(stems & words) - 0.1 * rank, rank, sent.text, p))
+    return [(text, p) for score, _, text, p in sorted(scored, key=lambda x: (-x[0], x[1])) if score > 0]
+
+
+def year_of_event(question: Question, passages: Sequence[PassageText]) -> FigureOut | None:
+    """'När bildades förbundet?': the year of the date in the sentence that best matches the question."""
+    for text, p in _best_sentences(question, passages):
+        m = _DATE_OR_YEAR.search(text)
+        if m:
+            return FigureOut(
+                label="år",
+                subject="",
+                measure="år",
+                period=m.group(1),
+                value=float(m.group(1)),
+                unit="år",
+                kind="stated",
+                formula=f"ur texten: {m.group(0)}",
+                sources=[Source(report=p.report, page=p.page, quote=text)],
+            )
+    return None
+
+
+def count_listed(question: Question, passages: Sequence[PassageText]) -> FigureOut | None:
+    """'Vilka är medlemmar …?': the number of items the best-matching sentence enumerates
+    ('A, B, C och D' → 4; 'A, B samt C, D och E' → 5)."""
+    for text, p in _best_sentences(question, passages):
+        m = _ENUMERATION.search(text)
+        if not m:
+            continue
+        lead = re.split(r"\b(är|med|av|mellan|huvudmännen|medlemmar)\b", m.group(1))[-1]
+        items = [i.strip() for i in re.split(r",|\boch\b|\bsamt\b", lead) if i.strip()]
+        if len(items) >= 3:
+            return FigureOut(
+                label="antal uppräknade",
+                subject="",
+                measure="antal",
+                period="",
+                value=float(len(items)),
+                unit="antal",
+                kind="computed",
+                formula=f"{len(items)} uppräknade: " + "; ".join(items),
+                sources=[Source(report=p.report, page=p.page, quote=text)],
+            )
+    return None
 
 
 def checks_for(figures: Sequence[Figure]) -> list[FigureOut]:
@@ -404,6 +492,7 @@ def answer_figures(
     everything: Sequence[Figure],
     subjects: Sequence[str],
     sections: dict[str, str] | None = None,
+    passages_text: Sequence[PassageText] = (),
 ) -> list[FigureOut]:
     """The figures to show for a question, the one it asks for first. `sections` maps the passages' chunk
     ids to their section paths (a place named in a heading counts for the figures under it)."""
@@ -417,7 +506,17 @@ def answer_figures(
     elif intent == "change":
         first += [x for x in [compute_change(question, cands, everything, subjects)] if x]
     elif intent == "share":
-        first += [x for x in [compute_share(question, cands)] if x]
+        share = compute_share(question, cands)
+        if share is None:  # no count of those who finished to divide by: the best stated percentage
+            stated_shares = [f for f in cands.figures if f.unit == "procent"]
+            if stated_shares:
+                best = max(stated_shares, key=lambda f: relevance(f, question, rank[f.chunk_id], subjects))
+                share = stated(best)
+        first += [share] if share else []
+    elif intent == "when":
+        first += [x for x in [year_of_event(question, passages_text)] if x]
+    elif intent == "list":
+        first += [x for x in [count_listed(question, passages_text)] if x]
     elif intent == "sum":
         first += [x for x in [compute_sum(question, cands, subjects, sections)] if x]
     ordered = sorted(cands.figures, key=lambda f: -relevance(f, question, rank[f.chunk_id], subjects))
