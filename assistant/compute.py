@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.numbers import format_swedish
+from index.tables import Difference
 
 #: A stated percentage matches the recomputed one within rounding (0.5 points), or 1.5 points after "ca".
 PERCENT_TOLERANCE = 0.5
@@ -103,15 +104,22 @@ def check_percentage(stated: float, part: float, whole: float, approx: bool = Fa
     )
 
 
-def check_deviation(outcome: float, budget: float, deviation: float) -> Check:
-    """utfall − budget = avvikelse, as the table states it."""
-    expected = outcome - budget
+def check_deviation(
+    outcome: float, budget: float, deviation: float, direction: Difference = "utfall-budget"
+) -> Check:
+    """utfall − budget = avvikelse, as the table states it; budget − utfall for a table whose difference
+    runs the other way ('Budget Utfall Differens')."""
+    if direction == "budget-utfall":
+        expected = budget - outcome
+        terms = f"budget {_n(budget, 'kr')} − utfall {_n(outcome, 'kr')}"
+    else:
+        expected = outcome - budget
+        terms = f"{_n(outcome, 'kr')} − {_n(budget, 'kr')}"
     gap = deviation - expected
     sign = "=" if gap == 0 else "≠"
     return Check(
         gap == 0,
         gap,
         "kr",
-        f"{_n(outcome, 'kr')} − {_n(budget, 'kr')} = {_n(expected, 'kr')} {sign} "
-        f"angiven avvikelse {_n(deviation, 'kr')}",
+        f"{terms} = {_n(expected, 'kr')} {sign} angiven avvikelse {_n(deviation, 'kr')}",
     )

@@ -17,6 +17,7 @@ from index.figures import OUTCOMES
 from index.lexical import fold, stem
 from index.models import Figure
 from index.numbers import format_swedish
+from index.tables import DIFFERENCE_MEASURES, relation
 
 Intent = Literal["check", "change", "share", "sum", "when", "list", "lookup"]
 MAX_FIGURES = 12
@@ -413,7 +414,7 @@ def count_listed(question: Question, passages: Sequence[PassageText]) -> FigureO
 
 def checks_for(figures: Sequence[Figure]) -> list[FigureOut]:
     """Consistency checks over the figures of some passages: women + men against their total, stated
-    percentages against the counts, and budget rows (utfall − budget = avvikelse)."""
+    percentages against the counts, and budget rows (utfall − budget = avvikelse, or budget − utfall)."""
     out: list[FigureOut] = []
     groups: dict[str, list[Figure]] = {}
     for f in figures:
@@ -426,9 +427,13 @@ def checks_for(figures: Sequence[Figure]) -> list[FigureOut]:
             check = compute.check_parts(total.value, [p.value for p in parts], total.unit)
             out.append(_check_out(f"delar mot total: {total.measure}", total, check, members))
         row = {f.measure: f for f in members if f.unit == "kr"}
-        if {"utfall", "budget", "avvikelse"} <= row.keys():
-            check = compute.check_deviation(row["utfall"].value, row["budget"].value, row["avvikelse"].value)
-            out.append(_check_out("utfall − budget = avvikelse", row["utfall"], check, members))
+        # A table row's avvikelse is named after its direction (index.tables.DIFFERENCE_MEASURES).
+        for direction, deviation in DIFFERENCE_MEASURES.items():
+            if {"utfall", "budget", deviation} <= row.keys():
+                check = compute.check_deviation(
+                    row["utfall"].value, row["budget"].value, row[deviation].value, direction
+                )
+                out.append(_check_out(relation(direction), row["utfall"], check, members))
     for chunk_id in dict.fromkeys(f.chunk_id for f in figures):
         in_chunk = [f for f in figures if f.chunk_id == chunk_id]
         for pct in (f for f in in_chunk if f.unit == "procent" and f.measure.startswith("andel ")):

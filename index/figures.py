@@ -99,6 +99,23 @@ def sentences(text: str) -> list[SentenceSpan]:
     if tail.strip():
         lead = len(tail) - len(tail.lstrip())
         out.append(SentenceSpan(pos + lead, len(text), " ".join(tail.split())))
+    return _join_abbreviations(out)
+
+
+_ABBREVIATION_END = re.compile(
+    r"(?:\b(?:fr\.o\.m|t\.o\.m|t\.ex|bl\.a|m\.m|m\.fl|d\.v\.s|dvs|ca|resp|inkl|exkl|st|kr|nr)\.)$",
+    re.IGNORECASE,
+)
+
+
+def _join_abbreviations(spans: list[SentenceSpan]) -> list[SentenceSpan]:
+    """'Styrelsen består fr.o.m. 2014 av 5 ledamöter': no sentence ends at an abbreviation's full stop."""
+    out: list[SentenceSpan] = []
+    for span in spans:
+        if out and _ABBREVIATION_END.search(out[-1].text):
+            prev = out.pop()
+            span = SentenceSpan(prev.start, span.end, f"{prev.text} {span.text}")
+        out.append(span)
     return out
 
 
@@ -119,7 +136,7 @@ def noun_measure(words: list[str]) -> tuple[str, str] | None:
         for prefix, measure in THING_NOUNS:
             if word.startswith(prefix):
                 return "antal", measure
-        if word not in ("av", "st", "stycken", "nya"):
+        if word not in ("av", "st", "stycken", "nya", "ar", "var", "blev"):  # "15 är kvinnor"
             break
     return None
 
@@ -135,6 +152,17 @@ def outcome_after(text: str, end: int, limit: int | None = None) -> str | None:
     return None
 
 
+_COUNT_BEFORE = re.compile(
+    r"(deltagarantal\w*|antal\w*\s+(?:\w+\s+){0,1}deltagare(?:\s+\w+){0,3})\s*(?:är|var)?\s*$"
+)
+
+
+def noun_before(text: str, start: int) -> tuple[str, str] | None:
+    """'deltagarantalet 17', 'antalet inskrivna deltagare med aktiv planering 37': the count is named before
+    the number."""
+    return ("personer", "deltagare") if _COUNT_BEFORE.search(fold(text[max(0, start - 70) : start])) else None
+
+
 def outcome_before(text: str, start: int) -> str | None:
     """'Avslutade under året: 76 deltagare': an outcome heading the clause the number stands in."""
     clause = fold(re.split(r"[.;,(]|\boch\b", text[max(0, start - 40) : start])[-1])
@@ -145,11 +173,30 @@ def outcome_before(text: str, start: int) -> str | None:
 
 
 def money_measure(sentence_before: str) -> str:
+    """What an amount is, from the words before it in its sentence, by the priority of MONEY_MEASURES —
+    except that of 'eget kapital' and 'resultat' the one nearer the amount wins, the equity only when a
+    value verb links it to the amount ('… det egna kapitalet uppgår till 2 497 180 kr' is the equity;
+    'ett planerat underskott … avseende det egna kapitalet enligt … ca 1 200 000 kr' is a result).
+    'minskat/ökat med' makes it a change."""
     folded = fold(sentence_before)
+    last: dict[str, int] = {}
     for pattern, measure in MONEY_MEASURES:
-        if re.search(pattern, folded):
-            return measure
-    return "belopp"
+        for match in re.finditer(pattern, folded):
+            last[measure] = max(last.get(measure, -1), match.end())
+    if not last:
+        return "belopp"
+    measure = next(m for _, m in MONEY_MEASURES if m in last)
+    if {"eget kapital", "resultat"} <= last.keys():
+        measure = max(("eget kapital", "resultat"), key=lambda m: last[m])
+        # "på" is also written "pd" by OCR in texts not (yet) repaired
+        linked = re.search(r"\b(uppgar|uppgick|ar|var|blev|till|pa|pd)\b", folded[last["eget kapital"] :])
+        if measure == "eget kapital" and not linked:
+            measure = "resultat"  # "underskott … avseende det egna kapitalet enligt … ca 1 200 000 kr"
+    if re.search(r"(minskat|okat|minskade|okade) med\s*$", folded[-40:].strip() + " ") or re.search(
+        r"(minskat|okat|minskade|okade) med[^.]{0,15}$", folded
+    ):
+        return f"förändring {measure}"
+    return measure
 
 
 def period_of(sentence: str, meta: ReportMeta) -> str:
@@ -220,7 +267,7 @@ def _classify(
             subject,
             period,
             "personer",
-            outcome_after(sent.text, subset.end()) or "delmängd av deltagarna",
+            outcome_after(sent.text, m.end + subset.end()) or "delmängd av deltagarna",
         )
         fig.role = "part"
         return fig
@@ -251,7 +298,7 @@ def _classify(
             "timmar",
         ):
             return None  # "16-29 år", "3 månader": an age or a duration, not a count of people
-        noun = noun_measure(after)
+        noun = noun_measure(after) or noun_before(sent.text, m.start)
         outcome = (
             outcome_after(sent.text, m.end, limit)
             or _outcome_after_paren(sent.text, m.end)
@@ -261,7 +308,7 @@ def _classify(
             outcome = (
                 None  # "tjugo av trettiosju deltagare …": the whole is the participants, not the outcome
             )
-        if m.word and m.value == 1 and not (after and re.match(r"kvinna|man$|icke|person$", after[0])):
+        if m.word and m.value == 1 and not (after and re.match(r"kvinna|man$|icke", after[0])):
             return None  # "en/ett" is an article unless it counts one person ("en kvinna till studier")
         if noun:
             unit, measure = noun
@@ -333,10 +380,14 @@ def _group_gender_splits(
         if _gender(measure) or by_id[fid].unit != "personer":
             continue
         parts = []
+        genders: set[str] = set()
         for j in indices[n + 1 :]:
             pid, pmeasure = group_of[j]
-            if not _gender(pmeasure) or by_id[pid].role == "part":
-                break
+            if not _gender(pmeasure) or by_id[pid].role == "part" or _gender(pmeasure) in genders:
+                break  # "… 10 kvinnor och 8 män Kommun: 1 kvinna": a repeated gender starts another split
+            if not parts and any(not _is_age_or_duration(sent.text, mentions[k]) for k in range(i + 1, j)):
+                break  # another count stands between ("80 personerna hade 15 en …, varav 5 kvinnor")
+            genders.add(_gender(pmeasure))
             between = sent.text[mentions[parts[-1] if parts else i].end : mentions[j].start]
             if len(between) > 60 and not (not parts and re.search(r"\b(varav|därav)\s*$", between)):
                 break
@@ -378,6 +429,16 @@ def _share_pair_outcomes(
             first.measure = f"{first.measure} {second.measure.split(' ', 1)[1]}"
 
 
+_AGE_OR_DURATION = ("ar", "arig", "ariga", "aring", "aringar", "manader", "veckor", "dagar", "timmar")
+
+
+def _is_age_or_duration(text: str, m: NumberMention) -> bool:
+    """'16-29 år', '3 månader': a number that counts no one."""
+    rest = re.sub(r"^\s*[-–]\s*\d+", "", text[m.end :])  # the first number of a range "16-29 år"
+    after = following_words(rest, 0, 1)
+    return bool(after) and after[0] in _AGE_OR_DURATION
+
+
 def _gender(measure: str) -> str | None:
     """'kvinnor', 'män' or 'icke-binära' when the measure counts one gender (possibly with an outcome)."""
     head = measure.split(" ", 1)[0]
@@ -394,8 +455,10 @@ def figures_for_chunks(chunks: Iterable[Chunk], meta_of, subject_of) -> list[Fig
 def table_row_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[Chunk]) -> list[Figure]:
     """Each value of each budget/result table row as a figure: measure = column (utfall, budget, avvikelse,
     årsbudget, or a year), subject = the row's label; the values of one row share a group, so the row can
-    be checked (utfall − budget = avvikelse) when a question asks."""
-    from index.tables import parse_tables
+    be checked (utfall − budget = avvikelse) when a question asks. A 'Differens' column that is
+    budget − utfall gets the measure 'avvikelse (budget − utfall)' (tables.DIFFERENCE_MEASURES): the
+    direction travels with the figures, and checks_for reads it from there."""
+    from index.tables import DIFFERENCE_MEASURES, parse_tables
 
     out: list[Figure] = []
     spans = sorted(chunks, key=lambda c: c.char_start)
@@ -419,7 +482,13 @@ def table_row_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[Ch
                     char_end=row.end,
                     value=value,
                     unit="kr",
-                    measure=column if not column.isdigit() else "belopp",
+                    measure=(
+                        DIFFERENCE_MEASURES[row.difference]
+                        if column == "avvikelse"
+                        else column
+                        if not column.isdigit()
+                        else "belopp"
+                    ),
                     subject=row.label,
                     period=column if column.isdigit() else meta.period,
                     raw=line,

@@ -3,7 +3,9 @@
 PDF text exports lose the table grid: a row of the income statement arrives as one line,
 'Piteå, Tidsam 0 475 000 -475 000 950 000', where the space is also the thousands separator. The digit
 groups are cut into one number per column every way the number grammar allows, and the cut where
-utfall − budget = avvikelse is taken; when no cut fits, the row says so instead of guessing quietly.
+utfall − budget = avvikelse is taken. A printed cell may be blank ('Övriga kostnader 210000 278 155' under
+Budget / Utfall / Differens): when no full cut fits, one empty cell is allowed if that reading is the only
+one. When nothing fits, the row says so instead of guessing quietly.
 Pure functions over text, no I/O.
 """
 
@@ -22,10 +24,18 @@ Difference = Literal["utfall-budget", "budget-utfall"]
 
 CHECKED = ("utfall", "budget", "avvikelse")
 """Columns that check each other: avvikelse = utfall − budget (or budget − utfall, 'Differens')."""
+DIFFERENCE_MEASURES: dict[Difference, str] = {
+    "utfall-budget": "avvikelse",
+    "budget-utfall": "avvikelse (budget − utfall)",
+}
+"""The measure a row's avvikelse gets as a figure (`index.figures.table_row_figures`): a budget − utfall
+difference is named so, which carries the sign convention to the checks and keeps it out of series of
+utfall − budget avvikelser, whose sign means the opposite."""
 MAX_LABEL_GROUPS = 1
 """Digit groups that may belong to the label when the columns only add up without them."""
-MAX_AMOUNT_GROUPS = 3
-"""A samordningsförbund's amounts stay below a billion kronor: only a prior for reading blank cells."""
+MAX_AMOUNT = 100_000_000
+"""A samordningsförbund's amounts stay below 100 million kronor (the largest turn over a few tens of
+millions): only a prior for reading blank cells, where '260 000 193 294' could also be 260 000 193 | 294."""
 MAX_HEADINGS = 5
 """Consecutive lines without figures (section rows, empty rows) before a table is taken to have ended."""
 MAX_GROUPS = 30
@@ -94,6 +104,9 @@ class TableRow:
     consistent: bool | None
     alternatives: int
     problem: str | None
+    difference: Difference
+    """The sign convention of the row's table: avvikelse = utfall − budget, or budget − utfall
+    ('Budget Utfall Differens'); chosen per table by which one more rows add up under."""
     section: str | None
     """The innermost section row the row stands under ('INDIVIDINRIKTADE INSATSER')."""
     sections: tuple[str, ...]
@@ -392,7 +405,8 @@ def _best(pool: list[_Candidate]) -> tuple[_Candidate, int]:
     return ranked[0], ties
 
 
-def _relation(difference: Difference) -> str:
+def relation(difference: Difference) -> str:
+    """The check a table's rows are read under, in words."""
     return "utfall − budget = avvikelse" if difference == "utfall-budget" else "budget − utfall = avvikelse"
 
 
@@ -404,16 +418,57 @@ def _label(label: str, groups: list[_Group], skip: int) -> str:
     return " ".join([label, *("-" * g.negative + g.digits for g in groups[:skip])]) if skip else label
 
 
+def _readings(groups: list[_Group], count: int, max_level: int) -> list[tuple[float, ...]]:
+    """Every cut of the groups into `count` amounts that each stay below MAX_AMOUNT."""
+    out = []
+    for starts, _ in _cuts(groups, count, max_level):
+        ends = (*starts[1:], len(groups))
+        amounts = tuple(_value(groups[a:b]) for a, b in zip(starts, ends, strict=True))
+        if all(abs(x) < MAX_AMOUNT for x in amounts):
+            out.append(amounts)
+    return out
+
+
 def _has_blank_reading(groups: list[_Group], columns: list[str], max_level: int) -> bool:
     """Whether the groups also read as fewer plausible amounts than columns (some cells left blank):
     '524 933' under Ingående / Utgående may be one amount in one column."""
     amounts = len([c for c in columns if c != "not"])
-    for m in range(1, amounts):
-        for starts, _ in _cuts(groups, m, max_level):
-            ends = (*starts[1:], len(groups))
-            if all(b - a <= MAX_AMOUNT_GROUPS for a, b in zip(starts, ends, strict=True)):
-                return True
-    return False
+    return any(_readings(groups, m, max_level) for m in range(1, amounts))
+
+
+def _blank_cell(
+    label: str, groups: list[_Group], columns: list[str], difference: Difference, max_level: int
+) -> RowSplit | None:
+    """A row that adds up, or reads one way only, with one cell left empty; None when that is not so.
+
+    An empty column other than the checked ones keeps the check: the reading is taken when exactly one
+    such reading adds up. An empty avvikelse leaves nothing to check, so the remaining amounts must be the
+    only reading of the digit groups, with no other cut and no reading as fewer amounts (two blank cells):
+    'Resultat -1441 678' may be −1 441 678 alone, and is left unread. Only the avvikelse is read as blank
+    among the checked columns: an empty utfall or budget would fit the same digits just as well, and a
+    computed difference is the cell most often left out. Tables with a note column are not tried.
+    """
+    if "not" in columns:
+        return None
+    fitting: list[tuple[str, dict[str, float]]] = []
+    tried = 0
+    for blank in (c for c in columns if c not in CHECKED):
+        rest = [c for c in columns if c != blank]
+        for amounts in _readings(groups, len(rest), max_level):
+            tried += 1
+            values = dict(zip(rest, amounts, strict=True))
+            if residual(values, difference) == 0 and values not in [v for _, v in fitting]:
+                fitting.append((blank, values))
+    if len(fitting) == 1:
+        blank, values = fitting[0]
+        return RowSplit(label, values, True, tried, f"tom cell: {blank}")
+    if fitting:
+        return None  # several blank cells make the row add up: no reading is better than another
+    rest = [c for c in columns if c != "avvikelse"]
+    readings = _readings(groups, len(rest), max_level)
+    if len(readings) != 1 or _has_blank_reading(groups, rest, max_level):
+        return None
+    return RowSplit(label, dict(zip(rest, readings[0], strict=True)), None, 1, "tom cell: avvikelse")
 
 
 def _unchecked_problem(alternatives: int, blank_reading: bool) -> str | None:
@@ -449,14 +504,17 @@ def split_row(line: str, columns: list[str], difference: Difference = "utfall-bu
             fitting = [c for c in pool if residual(c.values, difference) == 0]
             if fitting:
                 best, ties = _best(fitting)
-                problem = f"{ties} uppdelningar ger {_relation(difference)}" if ties > 1 else None
+                problem = f"{ties} uppdelningar ger {relation(difference)}" if ties > 1 else None
                 return RowSplit(_label(label, groups, skip), best.values, True, len(pool), problem)
+    blank = _blank_cell(label, groups, columns, difference, levels[-1]) if checked else None
+    if blank is not None:
+        return blank
     if not fallback:
         problem = f"{len(groups)} siffergrupper går inte att dela upp i {len(columns)} kolumner"
         return RowSplit(label, {}, False if checked else None, 0, problem)
     best = min(fallback, key=lambda c: (abs(residual(c.values, difference) or 0), c.level))
     off = residual(best.values, difference) or 0
-    problem = f"ingen uppdelning ger {_relation(difference)} (närmast: skillnad {_kr(off)}"
+    problem = f"ingen uppdelning ger {relation(difference)} (närmast: skillnad {_kr(off)}"
     flipped = off != 0 and off == -2 * best.values["avvikelse"]
     problem += ", avvikelsen har fel tecken)" if flipped else ")"
     return RowSplit(_label(label, groups, best.skip), best.values, False, len(fallback), problem)
@@ -602,6 +660,7 @@ def parse_tables(text: str) -> list[TableRow]:
                     consistent=split.consistent,
                     alternatives=split.alternatives,
                     problem=split.problem,
+                    difference=difference,
                     section=r.sections[-1] if r.sections else None,
                     sections=r.sections,
                     is_sum=r.is_sum,

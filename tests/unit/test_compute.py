@@ -106,3 +106,24 @@ def test_check_deviation(outcome, budget, deviation, ok):
     result = check_deviation(outcome, budget, deviation)
     assert result.ok is ok
     assert result.discrepancy == deviation - (outcome - budget)
+
+
+# Rows of the 'Budget Utfall Differens' table of the 2016 årsredovisning (p. 19), whose Differens is
+# budget − utfall; the last is the 2020 Webbredaktör row, which adds up under neither direction.
+@pytest.mark.parametrize(
+    ("outcome", "budget", "deviation", "ok"),
+    [
+        (5338201, 6004000, 665799, True),
+        (536017, 220000, -316017, True),
+        (7620472, 8350000, 729528, True),
+        (3911, 25000, -21090, False),
+    ],
+)
+def test_check_deviation_budget_minus_outcome(outcome, budget, deviation, ok):
+    result = check_deviation(outcome, budget, deviation, "budget-utfall")
+    assert result.ok is ok
+    assert result.discrepancy == deviation - (budget - outcome)
+    assert result.formula.startswith(f"budget {budget:,} kr − utfall {outcome:,} kr = ".replace(",", " "))
+    assert ("≠" in result.formula) is (not ok)
+    # read the other way round the same row is a false alarm (unless the difference is zero)
+    assert check_deviation(outcome, budget, deviation).ok is False

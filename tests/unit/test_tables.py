@@ -151,6 +151,95 @@ def test_ocr_differens_column_is_budget_minus_utfall():
     assert split.values == {"budget": 6_004_000, "utfall": 5_338_201, "avvikelse": 665_799}
 
 
+DIFFERENS = ("budget", "utfall", "avvikelse")
+
+# The 'Budget Utfall Differens' table on p. 19 of the OCR'd 2016 report: (start of the row's line, values
+# read off it, whether budget − utfall = differens can be checked). Three rows print no differens.
+ROWS_P19 = [
+    ("Verksamheter/projekt", {"budget": 6_004_000, "utfall": 5_338_201, "avvikelse": 665_799}, True),
+    ("Konferens/seminarier", {"budget": 220_000, "utfall": 536_017, "avvikelse": -316_017}, True),
+    ("Ovriga kostnader 210", {"budget": 210_000, "utfall": 278_155}, None),
+    ("Styrelse arvoden", {"budget": 260_000, "utfall": 193_294}, None),
+    ("Kansli 127", {"budget": 1_271_000, "utfall": 1_224_419}, None),
+    ("Totalt 8 350", {"budget": 8_350_000, "utfall": 7_620_472, "avvikelse": 729_528}, True),
+]
+
+
+def p19_rows() -> list:
+    text = corpus_text(OCR_REPORT)
+    return [r for r in parse_tables(text) if r.columns == DIFFERENS]
+
+
+def p19_row(containing: str):
+    text = corpus_text(OCR_REPORT)
+    line = corpus_line(OCR_REPORT, containing).strip()
+    return next(r for r in p19_rows() if text[r.start : r.end] == line)
+
+
+@pytest.mark.parametrize(("containing", "values", "consistent"), ROWS_P19)
+def test_differens_table_rows_read_budget_minus_utfall(containing, values, consistent):
+    row = p19_row(containing)
+    assert row.difference == "budget-utfall"
+    assert row.values == values
+    assert row.consistent is consistent
+    assert row.problem == (None if consistent else "tom cell: avvikelse")
+
+
+def test_differens_table_blank_cells_add_up_to_its_total():
+    """The utfall read from rows without a differens, with the one row printing utfall alone
+    ('Styrelse Utbildning/konferenser 50 386'), add up to the table's stated Totalt."""
+    rows = p19_rows()
+    total = next(r for r in rows if r.label == "Totalt")
+    above = rows[: rows.index(total)]
+    alone = next(r for r in above if r.label.startswith("Styrelse Utbildning"))
+    assert alone.values == {}  # budget and differens both blank: two empty cells are not guessed
+    assert alone.consistent is False
+    text = corpus_text(OCR_REPORT)
+    alone_utfall = int("".join(text[alone.start : alone.end].split()[-2:]))
+    assert sum(r.values["utfall"] for r in above if r.values) + alone_utfall == total.values["utfall"]
+
+
+@pytest.mark.parametrize("containing", ["Resultat -1441", "Intikter/6vriga"])
+def test_differens_table_rows_with_two_blank_cells_stay_unread(containing):
+    # 'Resultat -1441 678' is −1 441 678 in one column, not budget −1 441 and utfall 678
+    row = p19_row(containing)
+    assert row.values == {} and row.consistent is False
+
+
+def test_parse_tables_keeps_real_inconsistency_of_2020():
+    rows = parse_tables(corpus_text(REPORT_2020))
+    assert {r.difference for r in rows} == {"utfall-budget"}
+    web = next(r for r in rows if r.label == "Webbredaktör/ Hemsida")
+    assert web.consistent is False
+    assert web.values == {"utfall": 3_911, "budget": 25_000, "avvikelse": -21_090, "årsbudget": 50_000}
+
+
+def test_blank_non_checked_cell_keeps_the_check():
+    # The real 'Piteå, Tidsam' row with its årsbudget cell left out: the rest still adds up.
+    line = corpus_line(REPORT_2020, "Piteå, Tidsam")
+    full = split_row(line, BUDGET)
+    year = f"{full.values['årsbudget']:,.0f}".replace(",", " ")
+    assert line.rstrip().endswith(" " + year)
+    split = split_row(line.rstrip()[: -len(year)], BUDGET)
+    assert split.values == {c: v for c, v in full.values.items() if c != "årsbudget"}
+    assert split.consistent is True
+    assert split.problem == "tom cell: årsbudget"
+
+
+@given(budget=st.integers(0, 9_999_999), utfall=st.integers(0, 9_999_999))
+@settings(max_examples=300, deadline=None)
+def test_blank_differens_is_read_right_or_not_at_all(budget, utfall):
+    def fmt(n: int) -> str:
+        return f"{n:,}".replace(",", " ")
+
+    split = split_row(f"Rad {fmt(budget)} {fmt(utfall)}", list(DIFFERENS), "budget-utfall")
+    if split.problem == "tom cell: avvikelse":
+        assert split.values == {"budget": budget, "utfall": utfall}
+        assert split.consistent is None
+    else:
+        assert split.consistent is not None
+
+
 @given(
     budget=st.integers(0, 3_000_000),
     utfall=st.integers(0, 3_000_000),
