@@ -413,11 +413,11 @@ def _counts_table(audit: Audit) -> Table:
 
 def _figures_table(figures: Sequence[Figure]) -> Table:
     table = Table(title="Siffror", title_justify="left")
-    table.add_column("Ämne", overflow="fold")
-    table.add_column("Mått", overflow="fold")
-    table.add_column("Period", overflow="fold")
+    table.add_column("Ämne", overflow="fold", min_width=14)
+    table.add_column("Mått", overflow="fold", min_width=12)
+    table.add_column("Period", overflow="fold", min_width=9)
     table.add_column("Värde", justify="right", no_wrap=True)
-    table.add_column("Rapport", no_wrap=True)
+    table.add_column("Rapport", overflow="fold", min_width=14)
     table.add_column("Sida", justify="right")
     for f in figures:
         measure = f"{row_label(f.sentence)}: {f.measure}" if is_table_row(f) else f.measure
@@ -434,10 +434,10 @@ def _figures_table(figures: Sequence[Figure]) -> Table:
 
 def _series_table(found: Sequence[Series]) -> Table:
     table = Table(title="Serier", title_justify="left", show_lines=True)
-    table.add_column("Ämne och mått", overflow="fold")
-    table.add_column("Värden", no_wrap=True)
-    table.add_column("Förändring", no_wrap=True)
-    table.add_column("Källor", overflow="fold")
+    table.add_column("Ämne och mått", overflow="fold", min_width=16)
+    table.add_column("Värden", overflow="fold", min_width=14)
+    table.add_column("Förändring", overflow="fold", min_width=14)
+    table.add_column("Källor", overflow="fold", min_width=14)
     for s in found:
         points = "\n".join(
             f"{p.period}: {_value(p.value, s.unit)}" + (f" (+{len(p.others)} andra)" if p.others else "")
@@ -454,8 +454,8 @@ def _checks_table(checks: Sequence[FigureOut]) -> Table:
     sources wrap beside them."""
     table = Table(title="Kontroller", title_justify="left", show_lines=True)
     table.add_column("", no_wrap=True)
-    table.add_column("Kontroll och källor", overflow="fold")
-    table.add_column("Formel", no_wrap=True)
+    table.add_column("Kontroll och källor", overflow="fold", min_width=22)
+    table.add_column("Formel", overflow="fold", min_width=22)
     table.add_column("Avvikelse", justify="right", no_wrap=True)
     for c in checks:
         mark = Text("✓", style="green") if c.ok else Text("✗", style="bold red")

@@ -224,6 +224,25 @@ def figures_table(figures) -> Table:
     return table
 
 
+@app.command("figures")
+def figures_cmd(
+    ctx: typer.Context,
+    subject: Annotated[str | None, typer.Option("--subject", "-s", help="Bara denna insats/projekt.")] = None,
+    checks: Annotated[bool, typer.Option("--checks", help="Bara kontroller som inte stämmer.")] = False,
+) -> None:
+    """Sifferrevision: utlästa siffror, serier över år och rapporter, och kontroller som inte stämmer."""
+    from assistant.audit import audit, render_audit
+    from index.generations import current_generation
+    from index.reader import IndexReader
+
+    settings = _settings(ctx)
+    if current_generation(settings.index_dir) is None:
+        run_index(settings)
+    reader = IndexReader.open(settings)
+    result = audit(reader.figures, subject=subject, only_failed=checks, registry=reader.subjects)
+    render_audit(result, Console())
+
+
 @app.command("eval")
 def eval_cmd(
     ctx: typer.Context,
