@@ -438,6 +438,8 @@ def checks_for(figures: Sequence[Figure]) -> list[FigureOut]:
         in_chunk = [f for f in figures if f.chunk_id == chunk_id]
         for pct in (f for f in in_chunk if f.unit == "procent" and f.measure.startswith("andel ")):
             outcome = pct.measure[len("andel ") :]
+            if outcome == "avslutade":
+                continue  # the share of those who finished is measured against everyone, not against itself
             if _STATED_BASE.search(fold(pct.sentence)):
                 continue  # "33 % av deltagarna …" is a share of all participants, not of those who finished
             near = _preceding(in_chunk, pct)

@@ -389,6 +389,8 @@ def _group_gender_splits(
                 break  # another count stands between ("80 personerna hade 15 en …, varav 5 kvinnor")
             genders.add(_gender(pmeasure))
             between = sent.text[mentions[parts[-1] if parts else i].end : mentions[j].start]
+            if not parts and not _SPLIT_MARKER.search(between):
+                break  # "5 deltagarna gick 1 kvinna och 3 män till annan insats": a subset, not a split
             if len(between) > 60 and not (not parts and re.search(r"\b(varav|därav)\s*$", between)):
                 break
             parts.append(j)
@@ -428,6 +430,12 @@ def _share_pair_outcomes(
         ):
             first.measure = f"{first.measure} {second.measure.split(' ', 1)[1]}"
 
+
+# What stands between a total and its gender split: "varav"/"därav", or a few words (the counted noun, an
+# outcome) and a comma, parenthesis or colon ("14 deltagare, sju kvinnor …", "7 till arbete (3 kvinnor").
+_SPLIT_MARKER = re.compile(
+    r"\b(varav|därav)\b|^\s*(?:[^\s,():]+\s+){0,3}[^\s,():]*\s*[,(:]\s*$", re.IGNORECASE
+)
 
 _AGE_OR_DURATION = ("ar", "arig", "ariga", "aring", "aringar", "manader", "veckor", "dagar", "timmar")
 

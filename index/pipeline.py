@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from index.subjects import SubjectRegistry
 
 #: Bump when cleaning or chunking changes so indexes are re-chunked (vectors are reused by text hash).
-PIPELINE_VERSION = 13
+PIPELINE_VERSION = 15
 ANALYZERS = ("char4", "stem")
 
 
