@@ -16,6 +16,7 @@ pytestmark = pytest.mark.functional
 REPO = Path(__file__).resolve().parents[2]
 DEV = REPO.parent / "shared" / "eval" / "dev.jsonl"
 PASSAGE_KEYS = {"report", "title", "organisation", "period", "page", "section", "text", "score"}
+FIGURE_KEYS = {"label", "subject", "measure", "period", "value", "unit", "kind", "formula", "ok", "sources"}
 
 
 def finsam(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -53,7 +54,10 @@ def test_ask_json_finds_the_passage(question, quote, cli_env):
     assert run.returncode == 0, run.stderr
     answer = json.loads(run.stdout)
     assert answer["question"] == question and answer["supported"] is True
-    assert answer["figures"] == []
+    for figure in answer["figures"]:
+        assert set(figure) == FIGURE_KEYS
+        assert figure["kind"] in ("stated", "computed", "check")
+        assert all(set(src) == {"report", "page", "quote"} for src in figure["sources"])
     assert len(answer["passages"]) == 5
     assert all(set(p) >= PASSAGE_KEYS for p in answer["passages"])
     scores = [p["score"] for p in answer["passages"]]
@@ -119,3 +123,34 @@ def test_eval_reports_hybrid_recall(cli_env):
             rows[cells[0]] = float(cells[4])
     assert set(rows) == {"hybrid", "lexical", "dense"}
     assert rows["hybrid"] >= 0.9
+
+
+def test_ask_computes_a_change_across_reports(corpus_settings, real_embedder, corpus_index):
+    """A question written for this test: the change needs a 2016 figure from the OCR'd report and a 2017
+    figure from the verksamhetsberättelse; the expected value is computed here from the two stated figures
+    the answer cites, not typed in."""
+    from assistant.engine import Engine
+
+    engine = Engine(corpus_settings, real_embedder)
+    answer = engine.ask("Hur förändrades antalet deltagare i Arbetsmarknadstorget mellan 2016 och 2017?")
+    change = answer.figures[0]
+    assert change.kind == "computed" and change.unit == "procent"
+    assert {s.report for s in change.sources} == {
+        "skelleftea-norsjo_arsredovisning_2016",
+        "skelleftea-norsjo_verksamhetsberattelse_2017",
+    }
+    old, new = _terms(change.formula)
+    assert change.value == pytest.approx(round((new - old) / old * 100, 1))
+
+
+def _terms(formula: str) -> tuple[float, float]:
+    """(old, new) from '(95 − 107) / 107 = …'."""
+    inner = formula.split(")")[0].strip("(")
+    new, old = (float(x.replace(" ", "").replace("\u00a0", "")) for x in inner.split("−"))
+    return old, new
+
+
+def test_figures_audit_lists_failed_checks(cli_env):
+    run = finsam(["figures", "--checks"], cli_env)
+    assert run.returncode == 0, run.stderr
+    assert "Kontroller" in run.stdout and "≠" in run.stdout
