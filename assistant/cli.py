@@ -86,10 +86,11 @@ def _print_index_result(result) -> None:
 
 def _engine(settings: Settings):
     from assistant.engine import Engine
-    from index.generations import current_generation
+    from index.pipeline import rebuild_reason
 
-    if current_generation(settings.index_dir) is None:
-        err.print("Inget index ännu – bygger det från " + str(settings.corpus_dir), highlight=False)
+    reason = rebuild_reason(settings)
+    if reason:
+        err.print(f"{reason} – bygger indexet från {settings.corpus_dir}", highlight=False)
         run_index(settings)
     return Engine(settings, _embedder_factory(settings))
 
@@ -232,11 +233,11 @@ def figures_cmd(
 ) -> None:
     """Sifferrevision: utlästa siffror, serier över år och rapporter, och kontroller som inte stämmer."""
     from assistant.audit import audit, render_audit
-    from index.generations import current_generation
+    from index.pipeline import rebuild_reason
     from index.reader import IndexReader
 
     settings = _settings(ctx)
-    if current_generation(settings.index_dir) is None:
+    if rebuild_reason(settings):
         run_index(settings)
     reader = IndexReader.open(settings)
     result = audit(reader.figures, subject=subject, only_failed=checks, registry=reader.subjects)
@@ -327,3 +328,11 @@ def main() -> None:
     except (IndexBusy, EmbedderUnavailable, IndexMissing, CliError) as exc:
         err.print(Text(str(exc), style="red"))
         sys.exit(2)
+
+
+@app.command("ui")
+def ui_cmd(ctx: typer.Context) -> None:
+    """Starta chattgränssnittet i terminalen (modellen laddas i bakgrunden)."""
+    from assistant.ui import make_app
+
+    make_app(_settings(ctx)).run()

@@ -87,6 +87,20 @@ def report_id_for(rel_path: str, taken: set[str]) -> str:
     return re.sub(r"[^\w.-]+", "_", rel_path).strip("_")
 
 
+def rebuild_reason(settings: Settings) -> str | None:
+    """Why the live index cannot be used as it is: missing, or built by another pipeline version or model
+    (an upgraded finsam must not answer from an index without, say, figures). None when it is current."""
+    live = current_generation(settings.index_dir)
+    if live is None:
+        return "Inget index ännu / no index yet"
+    manifest = Manifest.load(live)
+    if manifest.pipeline_version != PIPELINE_VERSION:
+        return "Indexet byggdes av en äldre version av finsam / index built by another finsam version"
+    if manifest.embedder != settings.model:
+        return f"Indexet byggdes med modellen {manifest.embedder} / index built with another model"
+    return None
+
+
 def build_index(
     settings: Settings,
     embedder: Embedder | Callable[[], Embedder],

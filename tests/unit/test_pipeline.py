@@ -159,3 +159,20 @@ def test_engine_filters_and_json_shape(tmp_path, make_settings):
         data["passages"][0]
     )
     assert "highlights" not in data["passages"][0]
+
+
+def test_index_from_another_pipeline_version_is_rebuilt_before_use(tmp_path, make_settings, monkeypatch):
+    import index.pipeline as pipeline
+
+    settings = make_settings(_corpus(tmp_path))
+    assert pipeline.rebuild_reason(settings) is not None  # no index yet
+    build_index(settings, FakeEmbedder())
+    assert pipeline.rebuild_reason(settings) is None
+    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", pipeline.PIPELINE_VERSION + 1)
+    assert "version" in pipeline.rebuild_reason(settings)
+    fake = FakeEmbedder()
+    result = build_index(settings, fake)
+    assert result.rebuilt and fake.embedded == 0  # re-chunked, vectors reused by text hash
+    assert pipeline.rebuild_reason(settings) is None
+    other_model = make_settings(_corpus(tmp_path)).model_copy(update={"model": "another-model"})
+    assert "modellen" in pipeline.rebuild_reason(other_model)

@@ -1,0 +1,254 @@
+"""The Textual chat assistant. The engine is created and questions are answered in thread workers that post
+messages back, so the first screen paints at once and the UI never waits on the model or the index."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from assistant.ui.commands import FilterCommands
+from assistant.ui.help_screen import HelpScreen
+from assistant.ui.widgets import (
+    Exchange,
+    ExchangeItem,
+    FiguresTable,
+    PassagesPanel,
+    QuestionInput,
+    Transcript,
+    filters_label,
+)
+
+if TYPE_CHECKING:
+    from assistant.engine import Engine
+    from assistant.results import Answer, Filters
+    from index.settings import Settings
+
+EngineFactory = Callable[[], "Engine"]
+LOADING = "Laddar modellen…"
+READY = "Klar – skriv en fråga."
+
+
+class EngineReady(Message):
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+        self.engine = engine
+
+
+class EngineFailed(Message):
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
+@dataclass
+class AnswerReady(Message):
+    number: int
+    answer: Answer
+
+
+@dataclass
+class AnswerFailed(Message):
+    number: int
+    error: str
+
+
+def real_engine_factory(settings: Settings) -> EngineFactory:
+    """The engine over the live index and the real model; builds the index first when there is none."""
+
+    def factory() -> Engine:
+        from assistant.engine import Engine
+        from index.embed import load_embedder
+        from index.pipeline import build_index, rebuild_reason
+
+        def embedder():
+            return load_embedder(settings)
+
+        if rebuild_reason(settings):  # none yet, or built by another finsam version or model
+            build_index(settings, embedder)
+        return Engine(settings, embedder)
+
+    return factory
+
+
+class FinsamApp(App[None]):
+    CSS_PATH = "finsam.tcss"
+    TITLE = "finsam"
+    COMMANDS = App.COMMANDS | {FilterCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Avsluta", priority=True),
+        Binding("f1", "help", "Hjälp"),
+        Binding("question_mark", "help", "Hjälp", show=False),
+        Binding("ctrl+l", "clear_filters", "Rensa filter"),
+    ]
+
+    def __init__(self, settings: Settings, engine_factory: EngineFactory) -> None:
+        super().__init__()
+        self.settings = settings
+        self.engine_factory = engine_factory
+        self.engine: Engine | None = None
+        self.filters: Filters | None = None
+        self.exchanges: list[Exchange] = []
+        self._waiting: list[Exchange] = []  # asked before the engine was ready
+        self._engine_lock = threading.Lock()  # the engine's lazy state is not built for parallel questions
+        self.engine_error: str | None = None
+        self.mounted_at: float | None = None
+
+    # --- layout ------------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top-bar"):
+            yield Static(Text("finsam"), id="app-name")
+            yield Static(Text(filters_label(None)), id="filters")
+            yield Static(Text(LOADING), id="status")
+        with Horizontal(id="main"):
+            yield Transcript(id="transcript")
+            with Vertical(id="results"):
+                yield PassagesPanel(id="passages")
+                yield FiguresTable(id="figures")
+        yield QuestionInput(placeholder="Skriv en fråga och tryck Enter", id="question")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        import time
+
+        self.mounted_at = time.perf_counter()
+        self.query_one("#transcript").border_title = "Samtal"
+        self.query_one("#passages").border_title = "Passager"
+        self.query_one("#figures").border_title = "Siffror"
+        self.query_one(PassagesPanel).show(None)
+        self.query_one(QuestionInput).focus()
+        self.load_engine()
+
+    def set_status(self, text: str, style: str = "") -> None:
+        self.query_one("#status", Static).update(Text(text, style=style))
+
+    # --- engine ------------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="engine")
+    def load_engine(self) -> None:
+        """Create the engine and open its index, model and word list here, off the UI thread."""
+        try:
+            engine = self.engine_factory()
+            _ = engine.reader, engine.embedder, engine.lexicon
+        except Exception as exc:  # shown in the status line; the app stays usable for help and quitting
+            self.post_message(EngineFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(EngineReady(engine))
+
+    def on_engine_ready(self, message: EngineReady) -> None:
+        self.engine = message.engine
+        self.set_status(READY, "green")
+        for exchange in self._waiting:
+            self.ask(exchange)
+        self._waiting.clear()
+
+    def on_engine_failed(self, message: EngineFailed) -> None:
+        self.engine_error = message.error
+        self.set_status("Kunde inte starta: " + message.error, "bold red")
+        for exchange in self._waiting:
+            self._finish(exchange.number, error=message.error)
+        self._waiting.clear()
+
+    # --- questions ---------------------------------------------------------------------------------------
+    @on(QuestionInput.Submitted, "#question")
+    def submit(self, event: QuestionInput.Submitted) -> None:
+        question = event.value.strip()
+        if not question:
+            return
+        box = self.query_one(QuestionInput)
+        box.remember(question)
+        box.value = ""
+        exchange = Exchange(len(self.exchanges) + 1, question, filters_text=filters_label(self.filters))
+        self.exchanges.append(exchange)
+        transcript = self.query_one(Transcript)
+        transcript.append(ExchangeItem(exchange))
+        transcript.index = len(transcript) - 1
+        if self.engine_error is not None:
+            self._finish(exchange.number, error="finsam kunde inte starta: " + self.engine_error)
+            return
+        self.query_one(PassagesPanel).loading = True
+        if self.engine is None:
+            self._waiting.append(exchange)
+            self.set_status(LOADING + " frågan ställs när modellen är klar.")
+        else:
+            self.ask(exchange)
+
+    def ask(self, exchange: Exchange) -> None:
+        self.set_status("Söker …", "italic")
+        self.run_ask(exchange.number, exchange.question, self.filters)
+
+    @work(thread=True, group="ask")
+    def run_ask(self, number: int, question: str, filters: Filters | None) -> None:
+        assert self.engine is not None
+        try:
+            with self._engine_lock:
+                answer = self.engine.ask(question, filters=filters)
+        except Exception as exc:  # shown on the question's transcript row
+            self.post_message(AnswerFailed(number, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(AnswerReady(number, answer))
+
+    def on_answer_ready(self, message: AnswerReady) -> None:
+        self._finish(message.number, answer=message.answer)
+
+    def on_answer_failed(self, message: AnswerFailed) -> None:
+        self._finish(message.number, error=message.error)
+
+    def _finish(self, number: int, answer: Answer | None = None, error: str | None = None) -> None:
+        exchange = self.exchanges[number - 1]
+        exchange.answer, exchange.error, exchange.pending = answer, error, False
+        for item in self.query(ExchangeItem):
+            if item.exchange is exchange:
+                item.refresh_text()
+        if not any(e.pending for e in self.exchanges):
+            self.query_one(PassagesPanel).loading = False
+            self.set_status(
+                READY if error is None else "Frågan misslyckades.", "green" if error is None else "red"
+            )
+        if number == len(self.exchanges):  # the newest answer is the one the user waits for
+            self.show_exchange(exchange)
+
+    def show_exchange(self, exchange: Exchange) -> None:
+        self.query_one(PassagesPanel).show(exchange.answer)
+        self.query_one(FiguresTable).show(exchange.answer)
+        self.query_one("#passages").border_subtitle = f"fråga {exchange.number}"
+        count = len(exchange.answer.figures) if exchange.answer else 0
+        self.query_one("#figures").border_subtitle = f"{count} st" if count else "inga siffror"
+
+    @on(Transcript.Selected, "#transcript")
+    def select_exchange(self, event: Transcript.Selected) -> None:
+        if isinstance(event.item, ExchangeItem):
+            self.show_exchange(event.item.exchange)
+
+    # --- filters, help, commands ------------------------------------------------------------------------
+    def set_filters(self, filters: Filters | None) -> None:
+        self.filters = filters
+        self.query_one("#filters", Static).update(Text(filters_label(filters)))
+
+    def action_clear_filters(self) -> None:
+        self.set_filters(None)
+        self.notify("Filter rensade.")
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Rensa filter", "Ta bort alla filter", self.action_clear_filters)
+        yield SystemCommand("Hjälp", "Visa tangenterna och vad panelerna visar", self.action_help)
+        yield SystemCommand("Avsluta", "Avsluta finsam", self.action_quit)
+        yield SystemCommand("Tema", "Byt färgtema", self.action_change_theme)
+
+
+def make_app(settings: Settings, engine_factory: EngineFactory | None = None) -> FinsamApp:
+    """The one way to build the app, for the CLI and the tests."""
+    return FinsamApp(settings, engine_factory or real_engine_factory(settings))

@@ -1,0 +1,52 @@
+"""The help screen (F1 or ?): the keys and what the panels show."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS = (
+    ("Enter", "ställ frågan (i frågeraden) / visa svaret (i samtalet)"),
+    ("↑ / ↓", "tidigare och senare frågor (i frågeraden)"),
+    ("Tab / Shift+Tab", "byt mellan frågerad, samtal, passager och siffror"),
+    ("Ctrl+P", "kommandopaletten: Rensa filter, Hjälp, Avsluta, Tema"),
+    ("Ctrl+L", "rensa filter"),
+    ("F1 eller ?", "den här hjälpen"),
+    ("Esc", "stäng hjälpen"),
+    ("Ctrl+Q", "avsluta"),
+)
+
+ABOUT = (
+    "Svaren är utdrag ur rapporterna. Till höger visas passagerna bakom svaret (rapport, sida, avsnitt; "
+    "orden som matchar frågan är markerade) och siffrorna: utlästa värden, beräknade värden (=) med formel "
+    "och kontroller (✓ stämmer, ✗ stämmer inte, i rött). Om svaret inte finns i rapporterna står det "
+    "”Finns inte i rapporterna” och de närmaste passagerna visas ändå."
+)
+
+
+def help_text() -> Text:
+    text = Text("Hjälp – tangenter\n\n", style="bold")
+    for key, what in KEYS:
+        text.append(f"{key:<17}", style="bold cyan")
+        text.append(what + "\n")
+    text.append("\n" + ABOUT, style="dim")
+    return text
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Stäng"),
+        Binding("f1", "dismiss", "Stäng", show=False),
+        Binding("question_mark", "dismiss", "Stäng", show=False),
+        Binding("q", "dismiss", "Stäng", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(help_text(), id="help-text")

@@ -1,0 +1,194 @@
+"""The chat assistant's widgets. Every piece of report text or question is rendered as `rich.text.Text`,
+never as a markup string, so "[bold]" in a question or a report shows literally."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Input, ListItem, ListView, Static
+
+if TYPE_CHECKING:
+    from assistant.figure_answers import FigureOut
+    from assistant.results import Answer, Filters, Passage
+
+NOT_IN_REPORTS = "Finns inte i rapporterna"
+PASSAGE_PREVIEW = 600
+"""Characters of a passage shown on its card; whole chunks would push the other cards out of view."""
+
+
+@dataclass
+class Exchange:
+    """One question in the transcript and, once the worker is done, its answer or error."""
+
+    number: int
+    question: str
+    answer: Answer | None = None
+    error: str | None = None
+    pending: bool = True
+    filters_text: str = field(default="")
+
+
+def filters_label(filters: Filters | None) -> str:
+    if filters is None or not filters.active():
+        return "Filter: inga"
+    parts = [
+        f"organisation {filters.organisation}" if filters.organisation else "",
+        f"år {filters.year}" if filters.year is not None else "",
+        f"typ {filters.report_type}" if filters.report_type else "",
+    ]
+    return "Filter: " + ", ".join(p for p in parts if p)
+
+
+def exchange_text(exchange: Exchange) -> Text:
+    """The transcript entry: the question, then the short answer (or its state)."""
+    text = Text(f"{exchange.number}. ", style="bold") + Text(exchange.question, style="bold")
+    text.append("\n")
+    if exchange.error is not None:
+        text.append(Text("Fel: ", style="bold red") + Text(exchange.error, style="red"))
+    elif exchange.answer is None:
+        text.append("Söker …", style="italic dim")
+    elif not exchange.answer.supported:
+        text.append(f"{NOT_IN_REPORTS} – närmaste passager visas.", style="bold yellow")
+    else:
+        text.append(Text(exchange.answer.answer, style="green"))
+    return text
+
+
+class ExchangeItem(ListItem):
+    """A transcript row; selecting it shows its passages and figures."""
+
+    def __init__(self, exchange: Exchange) -> None:
+        self.exchange = exchange
+        self._label = Static(exchange_text(exchange), classes="exchange-text")
+        super().__init__(self._label)
+
+    def refresh_text(self) -> None:
+        self._label.update(exchange_text(self.exchange))  # may run before the item is mounted
+
+
+class Transcript(ListView):
+    """Questions and short answers, newest last."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Visa svar", show=True)]
+
+
+def passage_pages(passage: Passage) -> str:
+    if passage.page == passage.page_end:
+        return f"s. {passage.page}"
+    return f"s. {passage.page}–{passage.page_end}"
+
+
+def passage_text(passage: Passage, rank: int) -> Text:
+    """A passage card: title, organisation, period, page, section, then the text with matches highlighted."""
+    head = Text(f"[{rank}] ", style="bold") + Text(passage.title, style="bold cyan")
+    head.append("\n")
+    head.append(Text(f"{passage.organisation} · {passage.period} · {passage_pages(passage)}", style="dim"))
+    if passage.section:
+        head.append(Text(" · ", style="dim") + Text(passage.section, style="italic"))
+    if passage.ocr_repaired:
+        head.append("  OCR-korrigerad", style="bold magenta")
+    head.append("\n")
+    body = Text(passage.text.replace("\n", " "))  # one-for-one, so the highlight offsets stay valid
+    for start, end in passage.highlights:
+        body.stylize("bold reverse", start, end)
+    if len(body) > PASSAGE_PREVIEW:
+        body.truncate(PASSAGE_PREVIEW)
+        body.append(" …", style="dim")
+    return head + body
+
+
+class PassagesPanel(VerticalScroll):
+    """Cards of the passages behind the selected answer."""
+
+    def show(self, answer: Answer | None) -> None:
+        self.remove_children()
+        if answer is None:
+            self.mount(Static(Text("Inga passager ännu.", style="dim"), classes="empty"))
+            return
+        if not answer.passages:
+            self.mount(Static(Text("Inga passager hittades.", style="dim"), classes="empty"))
+            return
+        cards = [
+            Static(passage_text(p, i), classes="passage-card") for i, p in enumerate(answer.passages, start=1)
+        ]
+        self.mount_all(cards)
+        self.scroll_home(animate=False)
+
+
+FIGURE_COLUMNS = (("", 1), ("vad", 30), ("värde", None), ("formel / källa", None))
+"""(label, width); "vad" is capped so the value stays in view at 80 columns."""
+
+
+def figure_cells(figure: FigureOut) -> tuple[Text, Text, Text, Text]:
+    """One figures-table row: mark (= computed, ✓/✗ check), what, Swedish value, formula or source."""
+    from index.numbers import format_swedish
+
+    failed = figure.kind == "check" and figure.ok is False
+    style = "bold red" if failed else ("bold" if figure.kind == "computed" else "")
+    mark = {"stated": "", "computed": "=", "check": "✓" if figure.ok else "✗"}[figure.kind]
+    what = figure.label
+    if figure.subject and figure.subject not in what:
+        what += f" – {figure.subject}"
+    if figure.period:
+        what += f" ({figure.period})"
+    source = figure.sources[0] if figure.sources else None
+    detail = figure.formula or (f"{source.report}, s. {source.page}: ”{source.quote[:80]}”" if source else "")
+    return (
+        Text(mark, style=style or ("green" if figure.kind == "check" else "")),
+        Text(what, style=style, overflow="ellipsis", no_wrap=True),
+        Text(format_swedish(figure.value, figure.unit), style=style, justify="right"),
+        Text(detail, style=style or "dim"),
+    )
+
+
+class FiguresTable(DataTable):
+    """Stated and computed figures of the selected answer; failed checks in red."""
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for label, width in FIGURE_COLUMNS:
+            self.add_column(label, width=width)
+
+    def show(self, answer: Answer | None) -> None:
+        self.clear(columns=True)  # new columns, so their widths fit the new rows
+        self._add_columns()
+        for figure in answer.figures if answer else []:
+            self.add_row(*figure_cells(figure))
+
+
+class QuestionInput(Input):
+    """The question line, with ↑/↓ through earlier questions."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "history(-1)", "Tidigare fråga", show=False),
+        Binding("down", "history(1)", "Senare fråga", show=False),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.history: list[str] = []
+        self._position = 0
+        self._draft = ""
+
+    def remember(self, question: str) -> None:
+        if not self.history or self.history[-1] != question:
+            self.history.append(question)
+        self._position = len(self.history)
+        self._draft = ""
+
+    def action_history(self, step: int) -> None:
+        if not self.history:
+            return
+        if self._position == len(self.history):
+            self._draft = self.value
+        self._position = max(0, min(len(self.history), self._position + step))
+        self.value = self._draft if self._position == len(self.history) else self.history[self._position]
+        self.cursor_position = len(self.value)

@@ -1,0 +1,320 @@
+"""The chat UI driven by Pilot over a small index built here with the fake embedder (no torch)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+import pytest
+from textual.coordinate import Coordinate
+from textual.widget import Widget
+
+from assistant.engine import Engine
+from assistant.figure_answers import FigureOut, Source
+from assistant.results import Filters, Passage
+from assistant.ui import FinsamApp, make_app
+from assistant.ui.help_screen import HelpScreen
+from assistant.ui.widgets import (
+    ExchangeItem,
+    FiguresTable,
+    PassagesPanel,
+    QuestionInput,
+    Transcript,
+    figure_cells,
+    passage_text,
+)
+from index.embed import FakeEmbedder
+from index.pipeline import build_index
+from index.settings import Settings
+from tests.conftest import REPO, write_report
+
+ALPHA = """Alfaprojektet
+
+Resultat
+
+Under 2019 har Alfaprojektet arbetat med 40 personer, varav 22 kvinnor och 18 män. Av dessa har tolv
+gått vidare till arbete och fem till studier.
+"""
+
+BETA = """Betainsatsen
+
+Målgrupp
+
+Betainsatsen vänder sig till unga vuxna som varken arbetar eller studerar. Under 2019 deltog 15
+personer. Insatsen finansieras av samordningsförbundet med 300 000 kronor.
+"""
+
+ALPHA_QUESTION = "Hur många personer arbetade Alfaprojektet med?"
+BETA_QUESTION = "Hur många personer deltog i Betainsatsen?"
+ABSENT_QUESTION = "Vad kostar pizza på månen?"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"  # Textual runs on asyncio; anyio's pytest plugin runs the async tests
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory) -> Settings:
+    root = tmp_path_factory.mktemp("ui")
+    corpus = root / "corpus"
+    write_report(
+        corpus,
+        "alfa",
+        ALPHA,
+        title="Verksamhetsberättelse 2019",
+        organisation="Samordningsförbundet Alfa",
+        period="2019",
+    )
+    write_report(
+        corpus,
+        "beta",
+        BETA,
+        title="Årsredovisning 2019",
+        organisation="Samordningsförbundet Beta",
+        period="2019",
+        report_type="Årsredovisning",
+    )
+    settings = Settings(corpus_dir=corpus, data_dir=root / "data", model="fake")
+    build_index(settings, FakeEmbedder())
+    return settings
+
+
+@pytest.fixture
+def app(settings) -> FinsamApp:
+    return make_app(settings, lambda: Engine(settings, FakeEmbedder()))
+
+
+def screen_text(widget: Widget) -> str:
+    """What the screen shows inside the widget's region (children included), as plain text."""
+    update = widget.screen._compositor.render_full_update(simplify=True)
+    lines = ["".join(strip.text for strip in line) for line in update.strips]
+    region = widget.region
+    return "\n".join(line[region.x : region.right] for line in lines[region.y : region.bottom])
+
+
+async def ask(pilot, question: str, typed: bool = False) -> None:
+    """Ask as the user would; `typed` presses every key (slower), else the line is filled in."""
+    await pilot.click("#question")
+    if typed:
+        await pilot.press(*question)
+    else:
+        pilot.app.query_one(QuestionInput).value = question
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def settle(pilot) -> None:
+    """Wait until the engine and question workers are done and their messages handled."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+@pytest.mark.anyio
+async def test_first_screen_paints_before_the_engine_is_ready(settings):
+    release = threading.Event()
+
+    def slow_engine() -> Engine:
+        release.wait(10)
+        return Engine(settings, FakeEmbedder())
+
+    app = make_app(settings, slow_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "Laddar modellen" in screen_text(app.query_one("#status"))
+        assert app.engine is None
+        await pilot.click("#question")
+        await pilot.press(*ALPHA_QUESTION, "enter")  # asked while loading: queued, not lost
+        await pilot.pause()
+        assert "Söker" in screen_text(app.query_one(Transcript))
+        release.set()
+        await settle(pilot)
+        assert app.engine is not None
+        assert "Klar" in screen_text(app.query_one("#status"))
+        assert "Verksamhetsberättelse 2019" in screen_text(app.query_one(PassagesPanel))
+
+
+@pytest.mark.anyio
+async def test_question_shows_answer_passages_and_figures(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, ALPHA_QUESTION)
+        transcript = screen_text(app.query_one(Transcript))
+        assert "40 personer" in transcript  # the sentence from ALPHA
+        passages = screen_text(app.query_one(PassagesPanel))
+        assert "Verksamhetsberättelse 2019" in passages
+        assert "Samordningsförbundet Alfa" in passages and "s. 1" in passages
+        table = app.query_one(FiguresTable)
+        assert table.row_count > 0
+        # The table's cells, not its rendering (a repaint may still be pending): format_swedish of the 40.
+        cells = [str(table.get_cell_at(Coordinate(row, 2))) for row in range(table.row_count)]
+        assert "40 personer" in cells
+        assert not app.query_one(PassagesPanel).loading
+
+
+@pytest.mark.anyio
+async def test_unsupported_question_still_offers_passages(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, ABSENT_QUESTION)
+        assert "Finns inte i rapporterna" in screen_text(app.query_one(Transcript))
+        assert len(app.query(".passage-card")) > 0
+
+
+@pytest.mark.anyio
+async def test_selecting_an_earlier_question_shows_its_passages(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, ALPHA_QUESTION)
+        await ask(pilot, BETA_QUESTION)
+        first, second = (item.exchange for item in app.query(ExchangeItem))
+        assert first.answer and second.answer
+        assert second.answer.passages[0].report == "beta"
+        assert first.answer.passages[0].report == "alfa"
+        assert app.query_one("#passages").border_subtitle == "fråga 2"
+        await pilot.click("#transcript")
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert app.query_one("#passages").border_subtitle == "fråga 1"
+        first_card = screen_text(app.query(".passage-card").first())
+        assert "Alfaprojektet arbetat med 40" in first_card
+
+
+@pytest.mark.anyio
+async def test_history_with_up_and_down(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, ALPHA_QUESTION)
+        await ask(pilot, BETA_QUESTION)
+        box = app.query_one(QuestionInput)
+        await pilot.press(*"utkast")
+        await pilot.press("up")
+        assert box.value == BETA_QUESTION
+        await pilot.press("up")
+        assert box.value == ALPHA_QUESTION
+        await pilot.press("up")
+        assert box.value == ALPHA_QUESTION
+        await pilot.press("down", "down")
+        assert box.value == "utkast"
+
+
+@pytest.mark.anyio
+async def test_markup_in_questions_is_shown_literally(app):
+    question = "[bold]x[/bold] och [link=x]y"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, question, typed=True)
+        assert app.exchanges[0].question == question
+        assert question in screen_text(app.query_one(Transcript))
+
+
+@pytest.mark.anyio
+async def test_help_screen_opens_and_closes(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert "Ctrl+Q" in screen_text(app.screen.query_one("#help-text"))
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.click("#transcript")  # "?" types into the question line, so only outside it
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.anyio
+async def test_palette_clears_filters(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Rensa filter", "Hjälp", "Avsluta"} <= set(titles)
+        app.set_filters(Filters(organisation="Samordningsförbundet Beta"))
+        assert "Samordningsförbundet Beta" in screen_text(app.query_one("#filters"))
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Rensa filter")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.filters is None
+        assert "Filter: inga" in screen_text(app.query_one("#filters"))
+
+
+@pytest.mark.anyio
+async def test_filter_restricts_passages(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.set_filters(Filters(organisation="Samordningsförbundet Beta"))
+        await ask(pilot, ALPHA_QUESTION)
+        answer = app.exchanges[0].answer
+        assert answer is not None and answer.passages
+        assert {p.report for p in answer.passages} == {"beta"}
+
+
+@pytest.mark.anyio
+async def test_engine_failure_is_shown(settings):
+    def broken() -> Engine:
+        raise RuntimeError("ingen modell")
+
+    app = make_app(settings, broken)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "ingen modell" in screen_text(app.query_one("#status"))
+        await ask(pilot, ALPHA_QUESTION)
+        transcript = screen_text(app.query_one(Transcript))
+        assert "Söker" not in transcript and "Fel:" in transcript
+
+
+def test_main_screen_snapshot(app, snap_compare):
+    async def run_before(pilot) -> None:
+        app.query_one(QuestionInput).cursor_blink = False
+        await ask(pilot, ALPHA_QUESTION)
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+
+
+def test_engine_does_not_import_textual():
+    code = "import assistant.engine, sys; assert 'textual' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+def test_passage_card_highlights_matches_and_marks_ocr():
+    text = ALPHA.split("\n\n")[2]
+    start = text.index("Alfaprojektet")
+    passage = Passage(
+        report="alfa",
+        title="[b]Titel[/b]",
+        organisation="Samordningsförbundet Alfa",
+        period="2019",
+        page=3,
+        page_end=4,
+        section="Resultat",
+        text=text,
+        score=1.0,
+        chunk_id="alfa-1",
+        ocr_repaired=True,
+        highlights=[(start, start + len("Alfaprojektet"))],
+    )
+    card = passage_text(passage, 1)
+    assert "[b]Titel[/b]" in card.plain and "s. 3–4" in card.plain and "OCR-korrigerad" in card.plain
+    offset = card.plain.index(text.replace("\n", " ")[:40])
+    marked = [card.plain[s.start : s.end] for s in card.spans if "reverse" in str(s.style)]
+    assert marked == ["Alfaprojektet"]
+    assert offset + start == card.plain.index("Alfaprojektet", offset)
+
+
+def test_failed_check_row_is_marked_and_red():
+    source = Source(report="alfa", page=1, quote="varav 22 kvinnor och 18 män")
+    check = FigureOut(
+        label="kvinnor + män = deltagare",
+        subject="Alfaprojektet",
+        measure="deltagare",
+        period="2019",
+        value=41,
+        unit="personer",
+        kind="check",
+        formula="22 + 18 = 40 ≠ 41",
+        ok=False,
+        sources=[source],
+    )
+    mark, what, value, detail = figure_cells(check)
+    assert mark.plain == "✗" and value.plain == "41 personer"
+    assert all("red" in str(cell.style) for cell in (mark, what, value, detail))
+    ok_mark = figure_cells(check.model_copy(update={"ok": True, "value": 40}))[0]
+    assert ok_mark.plain == "✓" and "red" not in str(ok_mark.style)
