@@ -108,20 +108,20 @@ def main_callback(ctx: typer.Context) -> None:
 
 
 def _default_job(settings: Settings) -> None:
-    """Build the index when needed, then answer questions (a prompt on a terminal, an example otherwise)."""
-    engine = _engine(settings)
-    if not sys.stdin.isatty():
-        _print_answer(engine.ask(EXAMPLE_QUESTION))
+    """On a terminal: build or update the index (with progress) and open the chat assistant. Without one
+    (a script, CI): answer an example question on stdout, so the set-up command shows that it works."""
+    from index.pipeline import rebuild_reason
+
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        reason = rebuild_reason(settings)
+        if reason:
+            err.print(f"{reason} – bygger indexet från {settings.corpus_dir}", highlight=False)
+            run_index(settings)
+        from assistant.ui import make_app
+
+        make_app(settings).run()
         return
-    err.print("Skriv en fråga (tom rad avslutar).", highlight=False)
-    while True:
-        try:
-            question = input("fråga> ").strip()
-        except EOFError:
-            break
-        if not question:
-            break
-        _print_answer(engine.ask(question))
+    _print_answer(_engine(settings).ask(EXAMPLE_QUESTION))
 
 
 @app.command("index")
