@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     candidates: int = Field(default=50, ge=5, le=1000)
     """Candidates each retriever hands to fusion."""
 
+    export_dir: Path | None = None
+    """Where answers and memos are saved as Markdown. Default `export/` in the data directory."""
+
     @field_validator("corpus_dir", "data_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -17,6 +18,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from assistant.export import ExportError, answer_markdown, export_folder, session_markdown, write_markdown
+from assistant.followup import Context, context_from, resolve_followup
 from assistant.ui.commands import FilterCommands
 from assistant.ui.help_screen import HelpScreen
 from assistant.ui.widgets import (
@@ -55,12 +58,25 @@ class EngineFailed(Message):
 class AnswerReady(Message):
     number: int
     answer: Answer
+    context: Context | None = None
+    """What a follow-up to this question leans on."""
 
 
 @dataclass
 class AnswerFailed(Message):
     number: int
     error: str
+
+
+class ContextLabel(Static):
+    """The active follow-up context in the top bar; hidden when there is none."""
+
+    DEFAULT_CSS = "ContextLabel { width: auto; max-width: 45%; padding: 0 1; color: $accent; display: none; }"
+
+    def show(self, context: Context | None) -> None:
+        self.display = context is not None
+        label = f"Sammanhang: {context.label()} – ctrl+k rensar" if context else ""
+        self.update(Text(label, overflow="ellipsis", no_wrap=True))
 
 
 def real_engine_factory(settings: Settings) -> EngineFactory:
@@ -90,6 +106,11 @@ class FinsamApp(App[None]):
         Binding("f1", "help", "Hjälp"),
         Binding("question_mark", "help", "Hjälp", show=False),
         Binding("ctrl+l", "clear_filters", "Rensa filter"),
+        # priority: the question line's own ctrl+k (delete to end of line) would take it otherwise
+        Binding("ctrl+k", "clear_context", "Rensa sammanhang", show=False, priority=True),
+        # Not in the footer (it is full at 80 columns); the command palette names them.
+        Binding("ctrl+y", "copy_answer", "Kopiera svar", show=False),
+        Binding("ctrl+s", "save_answer", "Spara svar", show=False),
     ]
 
     def __init__(self, settings: Settings, engine_factory: EngineFactory) -> None:
@@ -98,17 +119,20 @@ class FinsamApp(App[None]):
         self.engine_factory = engine_factory
         self.engine: Engine | None = None
         self.filters: Filters | None = None
+        self.context: Context | None = None  # the last answered question, for follow-ups to lean on
         self.exchanges: list[Exchange] = []
         self._waiting: list[Exchange] = []  # asked before the engine was ready
         self._engine_lock = threading.Lock()  # the engine's lazy state is not built for parallel questions
         self.engine_error: str | None = None
         self.mounted_at: float | None = None
+        self.shown: Exchange | None = None  # the exchange in the passages and figures panels
 
     # --- layout ------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Horizontal(id="top-bar"):
             yield Static(Text("finsam"), id="app-name")
             yield Static(Text(filters_label(None)), id="filters")
+            yield ContextLabel(id="context")
             yield Static(Text(LOADING), id="status")
         with Horizontal(id="main"):
             yield Transcript(id="transcript")
@@ -168,6 +192,8 @@ class FinsamApp(App[None]):
         box.remember(question)
         box.value = ""
         exchange = Exchange(len(self.exchanges) + 1, question, filters_text=filters_label(self.filters))
+        resolved = resolve_followup(question, self.context)
+        exchange.rewritten = resolved.text if resolved.rewritten else None
         self.exchanges.append(exchange)
         transcript = self.query_one(Transcript)
         transcript.append(ExchangeItem(exchange))
@@ -184,7 +210,7 @@ class FinsamApp(App[None]):
 
     def ask(self, exchange: Exchange) -> None:
         self.set_status("Söker …", "italic")
-        self.run_ask(exchange.number, exchange.question, self.filters)
+        self.run_ask(exchange.number, exchange.rewritten or exchange.question, self.filters)
 
     @work(thread=True, group="ask")
     def run_ask(self, number: int, question: str, filters: Filters | None) -> None:
@@ -192,12 +218,16 @@ class FinsamApp(App[None]):
         try:
             with self._engine_lock:
                 answer = self.engine.ask(question, filters=filters)
+                understood = self.engine.understand(question)
+                context = context_from(understood, answer, self.engine.subjects_in(understood), filters)
         except Exception as exc:  # shown on the question's transcript row
             self.post_message(AnswerFailed(number, f"{type(exc).__name__}: {exc}"))
             return
-        self.post_message(AnswerReady(number, answer))
+        self.post_message(AnswerReady(number, answer, context))
 
     def on_answer_ready(self, message: AnswerReady) -> None:
+        if message.number == len(self.exchanges):  # an older answer arriving late must not take over
+            self.set_context(message.context)
         self._finish(message.number, answer=message.answer)
 
     def on_answer_failed(self, message: AnswerFailed) -> None:
@@ -218,6 +248,7 @@ class FinsamApp(App[None]):
             self.show_exchange(exchange)
 
     def show_exchange(self, exchange: Exchange) -> None:
+        self.shown = exchange
         self.query_one(PassagesPanel).show(exchange.answer)
         self.query_one(FiguresTable).show(exchange.answer)
         self.query_one("#passages").border_subtitle = f"fråga {exchange.number}"
@@ -229,6 +260,40 @@ class FinsamApp(App[None]):
         if isinstance(event.item, ExchangeItem):
             self.show_exchange(event.item.exchange)
 
+    # --- export ------------------------------------------------------------------------------------------
+    def shown_markdown(self) -> str | None:
+        """The answer in the panels as Markdown; None (after telling the user) when there is none yet."""
+        if self.shown is None or self.shown.answer is None:
+            self.notify("Inget svar att exportera ännu.", severity="warning")
+            return None
+        return answer_markdown(self.shown.answer)
+
+    def action_copy_answer(self) -> None:
+        markdown = self.shown_markdown()
+        if markdown is not None:
+            self.copy_to_clipboard(markdown)  # OSC 52: the terminal must allow it (most do)
+            self.notify(f"Svaret kopierat som Markdown ({len(markdown)} tecken).")
+
+    def action_save_answer(self) -> None:
+        markdown = self.shown_markdown()
+        if markdown is not None and self.shown is not None:
+            self.save_markdown(markdown, "finsam-svar-" + self.shown.question)
+
+    def action_export_session(self) -> None:
+        if not any(e.answer is not None for e in self.exchanges):
+            self.notify("Inga besvarade frågor att exportera.", severity="warning")
+            return
+        today = date.today()
+        self.save_markdown(session_markdown(self.exchanges, today=today), f"finsam-pm-{today}")
+
+    def save_markdown(self, markdown: str, stem: str) -> None:
+        try:
+            path = write_markdown(markdown, export_folder(self.settings), stem)
+        except ExportError as error:
+            self.notify(str(error), title="Kunde inte spara", severity="error", timeout=10)
+            return
+        self.notify(str(path), title="Sparat")
+
     # --- filters, help, commands ------------------------------------------------------------------------
     def set_filters(self, filters: Filters | None) -> None:
         self.filters = filters
@@ -238,12 +303,32 @@ class FinsamApp(App[None]):
         self.set_filters(None)
         self.notify("Filter rensade.")
 
+    def set_context(self, context: Context | None) -> None:
+        self.context = context
+        self.query_one(ContextLabel).show(context)
+
+    def action_clear_context(self) -> None:
+        self.set_context(None)
+        self.notify("Sammanhang rensat: nästa fråga ställs som den skrivs.")
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Rensa filter", "Ta bort alla filter", self.action_clear_filters)
+        yield SystemCommand(
+            "Rensa sammanhang", "Nästa fråga lutar sig inte mot den förra (Ctrl+K)", self.action_clear_context
+        )
+        yield SystemCommand(
+            "Kopiera svar som Markdown", "Svaret med citat och källor (Ctrl+Y)", self.action_copy_answer
+        )
+        yield SystemCommand(
+            "Spara svar som Markdown", "Till en fil i exportmappen (Ctrl+S)", self.action_save_answer
+        )
+        yield SystemCommand(
+            "Exportera sessionen som PM", "Alla besvarade frågor i en fil", self.action_export_session
+        )
         yield SystemCommand("Hjälp", "Visa tangenterna och vad panelerna visar", self.action_help)
         yield SystemCommand("Avsluta", "Avsluta finsam", self.action_quit)
         yield SystemCommand("Tema", "Byt färgtema", self.action_change_theme)

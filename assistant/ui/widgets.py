@@ -30,6 +30,8 @@ class Exchange:
     error: str | None = None
     pending: bool = True
     filters_text: str = field(default="")
+    rewritten: str | None = None
+    """The whole question a follow-up ('och 2016?') was sent to the engine as; None when sent as typed."""
 
 
 def filters_label(filters: Filters | None) -> str:
@@ -47,6 +49,9 @@ def exchange_text(exchange: Exchange) -> Text:
     """The transcript entry: the question, then the short answer (or its state)."""
     text = Text(f"{exchange.number}. ", style="bold") + Text(exchange.question, style="bold")
     text.append("\n")
+    if exchange.rewritten:
+        text.append(Text("→ " + exchange.rewritten, style="dim italic"))
+        text.append("\n")
     if exchange.error is not None:
         text.append(Text("Fel: ", style="bold red") + Text(exchange.error, style="red"))
     elif exchange.answer is None:

@@ -11,6 +11,7 @@ from textual.coordinate import Coordinate
 from textual.widget import Widget
 
 from assistant.engine import Engine
+from assistant.export import answer_markdown
 from assistant.figure_answers import FigureOut, Source
 from assistant.results import Filters, Passage
 from assistant.ui import FinsamApp, make_app
@@ -21,6 +22,7 @@ from assistant.ui.widgets import (
     PassagesPanel,
     QuestionInput,
     Transcript,
+    exchange_text,
     figure_cells,
     passage_text,
 )
@@ -261,6 +263,41 @@ async def test_engine_failure_is_shown(settings):
         assert "Söker" not in transcript and "Fel:" in transcript
 
 
+@pytest.mark.anyio
+async def test_followup_is_rewritten_and_context_clears(app):
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ask(pilot, ALPHA_QUESTION)
+        assert app.context is not None and app.context.subject == "Alfaprojektet"
+        assert "Sammanhang: Alfaprojektet" in screen_text(app.query_one("#context"))
+        await ask(pilot, "och 2016?")
+        second = app.exchanges[1]
+        assert second.question == "och 2016?"
+        assert second.rewritten == "Hur många personer arbetade Alfaprojektet med 2016?"
+        assert second.answer is not None and second.answer.question == second.rewritten  # what the engine got
+        row = exchange_text(second)  # the rendered row; the screen wraps it at the panel's width
+        assert row.plain.startswith("2. och 2016?\n→ Hur många personer arbetade Alfaprojektet med 2016?")
+        assert any(
+            "dim" in str(span.style) and row.plain[span.start : span.end].startswith("→")
+            for span in row.spans
+        )
+        assert "2016" in screen_text(app.query_one("#context"))  # the follow-up's year is now the context
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert app.context is None and not app.query_one("#context").display
+        await ask(pilot, "och 2016?")  # without a context it is sent as typed
+        assert app.exchanges[2].rewritten is None
+        assert app.exchanges[2].answer is not None and app.exchanges[2].answer.question == "och 2016?"
+        await ask(pilot, ALPHA_QUESTION)
+        assert app.context is not None
+        assert "Rensa sammanhang" in [c.title for c in app.get_system_commands(app.screen)]
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Rensa sammanhang")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.context is None
+
+
 def test_main_screen_snapshot(app, snap_compare):
     async def run_before(pilot) -> None:
         app.query_one(QuestionInput).cursor_blink = False
@@ -318,3 +355,85 @@ def test_failed_check_row_is_marked_and_red():
     assert all("red" in str(cell.style) for cell in (mark, what, value, detail))
     ok_mark = figure_cells(check.model_copy(update={"ok": True, "value": 40}))[0]
     assert ok_mark.plain == "✓" and "red" not in str(ok_mark.style)
+
+
+# --- export: copy, save, memo ----------------------------------------------------------------------------
+def export_app(settings: Settings, folder, monkeypatch) -> tuple[FinsamApp, list[tuple[str, dict]]]:
+    """An app that exports to `folder` and records its notifications."""
+    exporting = settings.model_copy(update={"export_dir": folder})
+    app = make_app(exporting, lambda: Engine(exporting, FakeEmbedder()))
+    notes: list[tuple[str, dict]] = []
+    monkeypatch.setattr(app, "notify", lambda message, **kw: notes.append((message, kw)))
+    return app, notes
+
+
+@pytest.mark.anyio
+async def test_save_answer_writes_quote_and_page(settings, tmp_path, monkeypatch):
+    app, notes = export_app(settings, tmp_path / "pm", monkeypatch)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, ALPHA_QUESTION)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    (path,) = (tmp_path / "pm").glob("*.md")
+    text = path.read_text(encoding="utf-8")
+    answer = app.exchanges[0].answer
+    assert answer is not None and answer.passages[0].report == "alfa"
+    first_line = answer.passages[0].text.strip().splitlines()[0]
+    assert "> " + first_line.strip() in text.splitlines()
+    assert "Alfaprojektet arbetat med 40 personer" in text
+    assert "— *Verksamhetsberättelse 2019*, Samordningsförbundet Alfa (2019), s. 1" in text
+    assert notes[-1] == (str(path), {"title": "Sparat"})
+
+
+@pytest.mark.anyio
+async def test_copy_puts_the_shown_answer_on_the_clipboard(settings, tmp_path, monkeypatch):
+    app, notes = export_app(settings, tmp_path, monkeypatch)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+y")  # nothing answered yet: a warning, an empty clipboard
+        assert app.clipboard == "" and notes[-1][1]["severity"] == "warning"
+        await ask(pilot, ALPHA_QUESTION)
+        await ask(pilot, BETA_QUESTION)
+        await pilot.press("ctrl+y")
+        assert app.clipboard.startswith("# " + BETA_QUESTION)
+        await pilot.click("#transcript")
+        await pilot.press("up", "enter")  # show the first answer: copy takes the shown one
+        await pilot.pause()
+        await pilot.press("ctrl+y")
+        first = app.exchanges[0].answer
+        assert first is not None
+        assert app.clipboard == answer_markdown(first)
+        assert "Alfaprojektet arbetat med 40" in app.clipboard and ", s. 1" in app.clipboard
+        assert "kopierat som Markdown" in notes[-1][0]
+
+
+@pytest.mark.anyio
+async def test_palette_exports_the_session_as_a_memo(settings, tmp_path, monkeypatch):
+    app, _ = export_app(settings, tmp_path, monkeypatch)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, ALPHA_QUESTION)
+        await ask(pilot, BETA_QUESTION)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Exportera sessionen")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+    (path,) = tmp_path.glob("finsam-pm-*.md")
+    memo = path.read_text(encoding="utf-8")
+    assert memo.startswith("# finsam – PM\n\nDatum: ")
+    assert memo.index("## 1. " + ALPHA_QUESTION) < memo.index("## 2. " + BETA_QUESTION)
+    assert "Betainsatsen vänder sig till unga vuxna" in memo
+
+
+@pytest.mark.anyio
+async def test_unwritable_export_folder_is_reported(settings, tmp_path, monkeypatch):
+    in_the_way = tmp_path / "export"
+    in_the_way.write_text("en fil", encoding="utf-8")
+    app, notes = export_app(settings, in_the_way, monkeypatch)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, ALPHA_QUESTION)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        message, options = notes[-1]
+        assert "Kan inte skapa mappen" in message and "sökvägen är en fil" in message
+        assert options["severity"] == "error"
+        assert app.is_running  # the app stays up
