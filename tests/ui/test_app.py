@@ -211,7 +211,10 @@ async def test_help_screen_opens_and_closes(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
-        assert "Ctrl+Q" in screen_text(app.screen.query_one("#help-text"))
+        help_text = app.screen.query_one("#help-text")
+        content = str(help_text.render())  # the whole text; at 80×24 part of it is scrolled out of view
+        assert all(key in content for key in ("Ctrl+Q", "Ctrl+K", "Ctrl+Y", "Ctrl+S", "F1"))
+        assert "Hjälp – tangenter" in screen_text(help_text)
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
         await pilot.click("#transcript")  # "?" types into the question line, so only outside it
