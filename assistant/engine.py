@@ -41,9 +41,14 @@ class Engine:
 
     @property
     def reader(self) -> IndexReader:
-        if self._reader is None or self._reader.is_stale():
+        if self._reader is None:
             self._reader = IndexReader.open(self.settings)
         return self._reader
+
+    def refresh(self) -> None:
+        """Switch to a newer generation if another process published one; once per question, not per use."""
+        if self._reader is not None and self._reader.is_stale():
+            self._reader = IndexReader.open(self.settings)
 
     @property
     def embedder(self) -> Embedder:
@@ -131,6 +136,7 @@ class Engine:
     def ask(
         self, text: str, filters: Filters | None = None, mode: Mode = "hybrid", k: int | None = None
     ) -> Answer:
+        self.refresh()
         question = self.understand(text)
         hits = self.search(question, filters, mode, k)
         passages = [self._passage(h, question) for h in hits]

@@ -176,3 +176,23 @@ def test_index_from_another_pipeline_version_is_rebuilt_before_use(tmp_path, mak
     assert pipeline.rebuild_reason(settings) is None
     other_model = make_settings(_corpus(tmp_path)).model_copy(update={"model": "another-model"})
     assert "modellen" in pipeline.rebuild_reason(other_model)
+
+
+def test_engine_switches_to_a_new_generation_between_questions(tmp_path, make_settings):
+    corpus = _corpus(tmp_path)
+    settings = make_settings(corpus)
+    build_index(settings, FakeEmbedder())
+    engine = Engine(settings, FakeEmbedder())
+    first = engine.ask("Hur många personer deltog?")
+    assert {p.report for p in first.passages} <= {"alfa", "beta"}
+    write_report(
+        corpus,
+        "gamma",
+        GAMMA,
+        title="Verksamhetsplan 2020",
+        organisation="Samordningsförbundet Test",
+        period="2020",
+    )
+    build_index(settings, FakeEmbedder())  # as if another process published a new generation
+    answer = engine.ask("Hur många ledamöter och ersättare har styrelsen?")
+    assert answer.passages[0].report == "gamma"
