@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from index.lexical import fold
@@ -451,13 +450,6 @@ def _gender(measure: str) -> str | None:
     """'kvinnor', 'män' or 'icke-binära' when the measure counts one gender (possibly with an outcome)."""
     head = measure.split(" ", 1)[0]
     return head if head in ("kvinnor", "män", "icke-binära") else None
-
-
-def figures_for_chunks(chunks: Iterable[Chunk], meta_of, subject_of) -> list[Figure]:
-    out: list[Figure] = []
-    for chunk in chunks:
-        out.extend(extract_figures(chunk, meta_of(chunk.report_id), subject_of(chunk)))
-    return out
 
 
 def table_row_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[Chunk]) -> list[Figure]:

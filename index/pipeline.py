@@ -60,16 +60,25 @@ class IndexResult:
     timings: list[StageTiming] = field(default_factory=list)
 
 
-def file_hash(path: Path) -> str:
-    """sha256 of a report file plus its sidecar, so editing the metadata also re-indexes the report."""
+@dataclass(frozen=True)
+class FileHashes:
+    content: str
+    """sha256 of the file plus its sidecar: editing the metadata also re-indexes the report."""
+    data: str
+    """sha256 of the file alone: the same report under two names is indexed once."""
+
+
+def file_hashes(path: Path) -> FileHashes:
+    """Both hashes from one read of the file."""
     from index.metadata import sidecar_path
 
-    digest = hashlib.sha256(path.read_bytes())
+    data = path.read_bytes()
+    digest = hashlib.sha256(data)
     sidecar = sidecar_path(path)
     if sidecar.is_file():
         digest.update(b"\0sidecar\0")
         digest.update(sidecar.read_bytes())
-    return digest.hexdigest()
+    return FileHashes(digest.hexdigest(), hashlib.sha256(data).hexdigest())
 
 
 def relative_name(path: Path, corpus_dir: Path) -> str:
@@ -124,10 +133,10 @@ def build_index(
 
         paths, unsupported = discover(settings.corpus_dir)
         problems: list[LoadProblem] = list(unsupported)
-        hashes: dict[Path, str] = {}
+        hashes: dict[Path, FileHashes] = {}
         for path in paths:
             try:
-                hashes[path] = file_hash(path)
+                hashes[path] = file_hashes(path)
             except OSError as exc:
                 problems.append(LoadProblem(path, f"kan inte läsas / cannot be read: {exc.strerror or exc}"))
 
@@ -138,7 +147,7 @@ def build_index(
         for path, digest in hashes.items():
             rel = relative_name(path, settings.corpus_dir)
             entry = old_by_path.get(rel)
-            if entry and entry.content_hash == digest and not full:
+            if entry and entry.content_hash == digest.content and not full:
                 kept.append(entry)
             else:
                 todo.append(path)
@@ -149,7 +158,7 @@ def build_index(
         retry = [
             p
             for p in todo
-            if old_problem_hashes.get(relative_name(p, settings.corpus_dir)) != hashes[p]
+            if old_problem_hashes.get(relative_name(p, settings.corpus_dir)) != hashes[p].content
             or relative_name(p, settings.corpus_dir) in old_by_path
         ]
         if old and live and not full and not retry and not removed:
@@ -204,9 +213,8 @@ def _build(
     entries: dict[str, ReportEntry] = {e.report_id: e for e in kept}
     taken = set(entries)
     old_ids = {e.path: e.report_id for e in old.reports.values()} if old else {}
-    seen_bytes: dict[str, str] = {}
-    for entry in kept:
-        seen_bytes[_bytes_hash(settings.corpus_dir / entry.path)] = entry.path
+    data_of = {relative_name(p, settings.corpus_dir): h.data for p, h in hashes.items()}
+    seen_bytes: dict[str, str] = {data_of[entry.path]: entry.path for entry in kept if entry.path in data_of}
     problem_records: list[dict[str, str]] = []
 
     new_chunks: list[Chunk] = []
@@ -215,18 +223,18 @@ def _build(
     clock.start("läser in", len(todo))
     for path in todo:
         rel = relative_name(path, settings.corpus_dir)
-        raw_hash = _bytes_hash(path)
+        raw_hash = hashes[path].data
         if raw_hash in seen_bytes:
             reason = f"samma innehåll som {seen_bytes[raw_hash]} / duplicate of {seen_bytes[raw_hash]}"
             problems.append(LoadProblem(path, reason))
-            problem_records.append({"path": rel, "reason": reason, "hash": hashes[path]})
+            problem_records.append({"path": rel, "reason": reason, "hash": hashes[path].content})
             clock.advance()
             continue
         try:
             loaded = load_report(path)
         except ReportLoadError as exc:
             problems.append(LoadProblem(path, exc.reason))
-            problem_records.append({"path": rel, "reason": exc.reason, "hash": hashes[path]})
+            problem_records.append({"path": rel, "reason": exc.reason, "hash": hashes[path].content})
             clock.advance()
             continue
         seen_bytes[raw_hash] = rel
@@ -244,7 +252,7 @@ def _build(
             report_id=report_id,
             path=rel,
             fmt=loaded.fmt,
-            content_hash=hashes[path],
+            content_hash=hashes[path].content,
             meta=loaded.meta,
             missing_meta=loaded.missing_meta,
             chunks=len(chunks),
@@ -345,10 +353,6 @@ def _subject_of(figure: Figure, chunk: Chunk, registry, entries) -> str:
     named = registry.find_in_text(figure.sentence)
     subject = named[0] if named else registry.subject_of_section(chunk.section)
     return subject.name if subject else entries[chunk.report_id].meta.organisation
-
-
-def _bytes_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _chroma_meta(chunk: Chunk, entries: dict[str, ReportEntry]) -> dict:
