@@ -16,16 +16,29 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Label, ProgressBar, Static
 
 from assistant.export import ExportError, answer_markdown, export_folder, session_markdown, write_markdown
 from assistant.followup import Context, context_from, resolve_followup
-from assistant.ui.commands import FilterCommands
+from assistant.ui.commands import FilterCommands, filter_options
+from assistant.ui.filter_screen import FilterScreen
 from assistant.ui.help_screen import HelpScreen
+from assistant.ui.indexing import (
+    WATCH_SECONDS,
+    CorpusChanged,
+    IndexBuilder,
+    IndexProgress,
+    IndexRebuilt,
+    UiProgress,
+    real_index_builder,
+    rebuild_summary,
+)
+from assistant.ui.viewer import ReportViewer
 from assistant.ui.widgets import (
     Exchange,
     ExchangeItem,
     FiguresTable,
+    PassageCard,
     PassagesPanel,
     QuestionInput,
     Transcript,
@@ -34,10 +47,12 @@ from assistant.ui.widgets import (
 
 if TYPE_CHECKING:
     from assistant.engine import Engine
-    from assistant.results import Answer, Filters
+    from assistant.results import Answer, Filters, Passage
     from index.settings import Settings
+    from index.watch import CorpusChanges
 
 EngineFactory = Callable[[], "Engine"]
+
 LOADING = "Laddar modellen…"
 READY = "Klar – skriv en fråga."
 
@@ -105,18 +120,26 @@ class FinsamApp(App[None]):
         Binding("ctrl+q", "quit", "Avsluta", priority=True),
         Binding("f1", "help", "Hjälp"),
         Binding("question_mark", "help", "Hjälp", show=False),
-        Binding("ctrl+l", "clear_filters", "Rensa filter"),
+        Binding("ctrl+f", "choose_filters", "Filter"),
+        Binding("ctrl+l", "clear_filters", "Rensa filter", show=False),
         # priority: the question line's own ctrl+k (delete to end of line) would take it otherwise
         Binding("ctrl+k", "clear_context", "Rensa sammanhang", show=False, priority=True),
         # Not in the footer (it is full at 80 columns); the command palette names them.
         Binding("ctrl+y", "copy_answer", "Kopiera svar", show=False),
         Binding("ctrl+s", "save_answer", "Spara svar", show=False),
+        Binding("ctrl+o", "open_source", "Öppna källa"),
+        Binding("ctrl+r", "rebuild_index", "Uppdatera index"),
     ]
 
-    def __init__(self, settings: Settings, engine_factory: EngineFactory) -> None:
+    def __init__(
+        self, settings: Settings, engine_factory: EngineFactory, index_builder: IndexBuilder
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.engine_factory = engine_factory
+        self.index_builder = index_builder
+        self.rebuilding = False
+        self.offered: CorpusChanges | None = None  # the corpus changes last offered for indexing
         self.engine: Engine | None = None
         self.filters: Filters | None = None
         self.context: Context | None = None  # the last answered question, for follow-ups to lean on
@@ -139,6 +162,9 @@ class FinsamApp(App[None]):
             with Vertical(id="results"):
                 yield PassagesPanel(id="passages")
                 yield FiguresTable(id="figures")
+        with Horizontal(id="index-bar"):
+            yield Label("Indexet byggs", id="index-stage")
+            yield ProgressBar(id="index-progress", show_eta=False)
         yield QuestionInput(placeholder="Skriv en fråga och tryck Enter", id="question")
         yield Footer()
 
@@ -151,7 +177,9 @@ class FinsamApp(App[None]):
         self.query_one("#figures").border_title = "Siffror"
         self.query_one(PassagesPanel).show(None)
         self.query_one(QuestionInput).focus()
+        self.query_one("#index-bar").display = False
         self.load_engine()
+        self.set_interval(WATCH_SECONDS, self.watch_corpus)
 
     def set_status(self, text: str, style: str = "") -> None:
         self.query_one("#status", Static).update(Text(text, style=style))
@@ -260,6 +288,106 @@ class FinsamApp(App[None]):
         if isinstance(event.item, ExchangeItem):
             self.show_exchange(event.item.exchange)
 
+    # --- sources -----------------------------------------------------------------------------------------
+    @on(PassageCard.Open)
+    def open_passage(self, event: PassageCard.Open) -> None:
+        self.open_report(event.passage)
+
+    def action_open_source(self) -> None:
+        """The focused passage card's report, else the first passage's."""
+        focused = self.focused
+        if isinstance(focused, PassageCard):
+            self.open_report(focused.passage)
+        elif self.shown is not None and self.shown.answer is not None and self.shown.answer.passages:
+            self.open_report(self.shown.answer.passages[0])
+        else:
+            self.notify("Ingen passage att öppna ännu.", severity="warning")
+
+    def open_report(self, passage: Passage) -> None:
+        if self.engine is None:
+            self.notify("Indexet är inte öppnat ännu.", severity="warning")
+            return
+        from assistant.document import report_document
+
+        try:
+            document = report_document(self.engine.reader, passage.report)
+        except KeyError:  # the index was rebuilt without this report since the answer was given
+            self.notify(f"Rapporten {passage.report} finns inte längre i indexet.", severity="error")
+            return
+        self.push_screen(ReportViewer(document, passage))
+
+    # --- index management --------------------------------------------------------------------------------
+    def action_rebuild_index(self) -> None:
+        if self.rebuilding:
+            self.notify("Indexet byggs redan.", severity="warning")
+            return
+        self.rebuilding = True
+        self.offered = None
+        self.query_one("#index-bar").display = True
+        self.query_one("#index-stage", Label).update("Indexet byggs: letar efter ändringar")
+        self.query_one("#index-progress", ProgressBar).update(total=None, progress=0)
+        self.run_rebuild()
+
+    @work(thread=True, exclusive=True, group="index")
+    def run_rebuild(self) -> None:
+        """Build the next generation here; questions go on against the live one until it is switched in."""
+        from index.lock import IndexBusy
+
+        try:
+            result = self.index_builder(UiProgress(self))
+        except IndexBusy:
+            self.post_message(IndexRebuilt(error="en annan finsam-process bygger indexet just nu"))
+            return
+        except Exception as exc:  # shown in a notification; the live index is untouched
+            self.post_message(IndexRebuilt(error=f"{type(exc).__name__}: {exc}"))
+            return
+        if self.engine is not None:
+            with self._engine_lock:  # waits for a question in flight, then reads the new generation
+                self.engine.refresh()
+        self.post_message(IndexRebuilt(result))
+
+    def on_index_progress(self, message: IndexProgress) -> None:
+        bar = self.query_one("#index-progress", ProgressBar)
+        if message.stage is not None:
+            self.query_one("#index-stage", Label).update(f"Indexet byggs: {message.stage}")
+            if message.total:
+                bar.update(total=message.total, progress=0)
+        if message.advance:
+            bar.advance(message.advance)
+
+    def on_index_rebuilt(self, message: IndexRebuilt) -> None:
+        self.rebuilding = False
+        self.query_one("#index-bar").display = False
+        if message.result is None:
+            self.notify(f"Indexet kunde inte byggas: {message.error}", severity="error", timeout=10)
+            return
+        self.notify(rebuild_summary(message.result), title="Index", timeout=8)
+
+    def watch_corpus(self) -> None:
+        if not self.rebuilding and self.engine is not None:
+            self.run_watch()
+
+    @work(thread=True, exclusive=True, group="watch")
+    def run_watch(self) -> None:
+        from index.watch import corpus_changes
+
+        try:
+            changes = corpus_changes(self.settings)
+        except OSError:  # the folder is being changed under us; look again next time
+            return
+        if changes.any:
+            self.post_message(CorpusChanged(changes))
+
+    def on_corpus_changed(self, message: CorpusChanged) -> None:
+        if self.rebuilding or message.changes == self.offered:
+            return  # offered once; a build or a further change offers again
+        self.offered = message.changes
+        self.notify(
+            message.changes.describe() + " i rapportmappen. Ctrl+R indexerar.",
+            title="Nya rapporter",
+            timeout=15,
+        )
+
     # --- export ------------------------------------------------------------------------------------------
     def shown_markdown(self) -> str | None:
         """The answer in the panels as Markdown; None (after telling the user) when there is none yet."""
@@ -299,6 +427,13 @@ class FinsamApp(App[None]):
         self.filters = filters
         self.query_one("#filters", Static).update(Text(filters_label(filters)))
 
+    def action_choose_filters(self) -> None:
+        if self.engine is None:
+            self.notify("Indexet är inte öppnat ännu.", severity="warning")
+            return
+        options = filter_options(self.engine.reader.manifest.reports)
+        self.push_screen(FilterScreen(options, self.filters), callback=self.set_filters)
+
     def action_clear_filters(self) -> None:
         self.set_filters(None)
         self.notify("Filter rensade.")
@@ -316,7 +451,10 @@ class FinsamApp(App[None]):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand("Rensa filter", "Ta bort alla filter", self.action_clear_filters)
+        yield SystemCommand(
+            "Välj filter", "Organisation, år och rapporttyp ur indexet (Ctrl+F)", self.action_choose_filters
+        )
+        yield SystemCommand("Rensa filter", "Ta bort alla filter (Ctrl+L)", self.action_clear_filters)
         yield SystemCommand(
             "Rensa sammanhang", "Nästa fråga lutar sig inte mot den förra (Ctrl+K)", self.action_clear_context
         )
@@ -329,11 +467,22 @@ class FinsamApp(App[None]):
         yield SystemCommand(
             "Exportera sessionen som PM", "Alla besvarade frågor i en fil", self.action_export_session
         )
+        yield SystemCommand(
+            "Öppna källa",
+            "Hela rapporten vid den valda passagen, med originaltexten (Ctrl+O)",
+            self.action_open_source,
+        )
+        yield SystemCommand(
+            "Uppdatera index", "Indexera nya och ändrade rapporter (Ctrl+R)", self.action_rebuild_index
+        )
         yield SystemCommand("Hjälp", "Visa tangenterna och vad panelerna visar", self.action_help)
         yield SystemCommand("Avsluta", "Avsluta finsam", self.action_quit)
         yield SystemCommand("Tema", "Byt färgtema", self.action_change_theme)
 
 
-def make_app(settings: Settings, engine_factory: EngineFactory | None = None) -> FinsamApp:
+def make_app(
+    settings: Settings, engine_factory: EngineFactory | None = None, index_builder: IndexBuilder | None = None
+) -> FinsamApp:
     """The one way to build the app, for the CLI and the tests."""
-    return FinsamApp(settings, engine_factory or real_engine_factory(settings))
+    engine_factory = engine_factory or real_engine_factory(settings)
+    return FinsamApp(settings, engine_factory, index_builder or real_index_builder(settings))

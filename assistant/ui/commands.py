@@ -3,20 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the index holds to filter on."""
+
+    organisations: list[str]
+    years: list[int]
+    report_types: list[str]
+
+
+def filter_options(reports) -> FilterOptions:
+    """The organisations, years and report types of the manifest's reports, sorted."""
+    metas = [entry.meta for entry in reports.values()]
+    return FilterOptions(
+        organisations=sorted({m.organisation for m in metas}),
+        years=sorted({y for m in metas for y in m.years}),
+        report_types=sorted({m.report_type for m in metas}),
+    )
+
+
 def filter_choices(reports) -> Iterator[tuple[str, dict]]:
     """(command title, Filters fields) for every organisation, year and report type in the manifest."""
-    metas = [entry.meta for entry in reports.values()]
-    for organisation in sorted({m.organisation for m in metas}):
+    options = filter_options(reports)
+    for organisation in options.organisations:
         yield f"Filter: organisation {organisation}", {"organisation": organisation}
-    for year in sorted({y for m in metas for y in m.years}):
+    for year in options.years:
         yield f"Filter: år {year}", {"year": year}
-    for report_type in sorted({m.report_type for m in metas}):
+    for report_type in options.report_types:
         yield f"Filter: typ {report_type}", {"report_type": report_type}
 
 

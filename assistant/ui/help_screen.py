@@ -16,12 +16,15 @@ KEYS = (
     ("↑ / ↓", "tidigare och senare frågor (i frågeraden)"),
     ("Tab / Shift+Tab", "byt mellan frågerad, samtal, passager och siffror"),
     ("Ctrl+P", "kommandopaletten: filter, sammanhang, export, hjälp, avsluta, tema"),
+    ("Ctrl+F", "välj filter: organisation, år och rapporttyp ur indexet (visas i översta raden)"),
     ("Ctrl+L", "rensa filter"),
     ("Ctrl+K", "rensa sammanhanget (följdfrågor som ”och 2016?” bygger på förra frågan)"),
     ("Ctrl+Y", "kopiera det visade svaret som Markdown (citat, rapport, sida, siffror)"),
     ("Ctrl+S", "spara det visade svaret som Markdown-fil; hela sessionen som PM via paletten"),
+    ("Ctrl+O / Enter", "öppna rapporten vid passagen (Enter på ett passagekort); där visar o originaltexten"),
+    ("Ctrl+R", "uppdatera indexet med nya och ändrade rapporter; frågor går att ställa under tiden"),
     ("F1 eller ?", "den här hjälpen"),
-    ("Esc", "stäng hjälpen"),
+    ("Esc", "stäng hjälpen, rapportvisaren eller filterdialogen"),
     ("Ctrl+Q", "avsluta"),
 )
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Input, ListItem, ListView, Static
 
 if TYPE_CHECKING:
@@ -106,6 +107,27 @@ def passage_text(passage: Passage, rank: int) -> Text:
     return head + body
 
 
+class PassageCard(Static, can_focus=True):
+    """One passage; Enter or a click opens its report in the viewer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "open", "Öppna rapporten")]
+
+    class Open(Message):
+        def __init__(self, passage: Passage) -> None:
+            super().__init__()
+            self.passage = passage
+
+    def __init__(self, passage: Passage, rank: int) -> None:
+        super().__init__(passage_text(passage, rank), classes="passage-card")
+        self.passage = passage
+
+    def action_open(self) -> None:
+        self.post_message(self.Open(self.passage))
+
+    def on_click(self) -> None:
+        self.action_open()
+
+
 class PassagesPanel(VerticalScroll):
     """Cards of the passages behind the selected answer."""
 
@@ -117,9 +139,7 @@ class PassagesPanel(VerticalScroll):
         if not answer.passages:
             self.mount(Static(Text("Inga passager hittades.", style="dim"), classes="empty"))
             return
-        cards = [
-            Static(passage_text(p, i), classes="passage-card") for i, p in enumerate(answer.passages, start=1)
-        ]
+        cards = [PassageCard(p, i) for i, p in enumerate(answer.passages, start=1)]
         self.mount_all(cards)
         self.scroll_home(animate=False)
 

@@ -8,7 +8,6 @@ import threading
 
 import pytest
 from textual.coordinate import Coordinate
-from textual.widget import Widget
 
 from assistant.engine import Engine
 from assistant.export import answer_markdown
@@ -27,91 +26,9 @@ from assistant.ui.widgets import (
     passage_text,
 )
 from index.embed import FakeEmbedder
-from index.pipeline import build_index
 from index.settings import Settings
-from tests.conftest import REPO, write_report
-
-ALPHA = """Alfaprojektet
-
-Resultat
-
-Under 2019 har Alfaprojektet arbetat med 40 personer, varav 22 kvinnor och 18 män. Av dessa har tolv
-gått vidare till arbete och fem till studier.
-"""
-
-BETA = """Betainsatsen
-
-Målgrupp
-
-Betainsatsen vänder sig till unga vuxna som varken arbetar eller studerar. Under 2019 deltog 15
-personer. Insatsen finansieras av samordningsförbundet med 300 000 kronor.
-"""
-
-ALPHA_QUESTION = "Hur många personer arbetade Alfaprojektet med?"
-BETA_QUESTION = "Hur många personer deltog i Betainsatsen?"
-ABSENT_QUESTION = "Vad kostar pizza på månen?"
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # Textual runs on asyncio; anyio's pytest plugin runs the async tests
-
-
-@pytest.fixture(scope="module")
-def settings(tmp_path_factory) -> Settings:
-    root = tmp_path_factory.mktemp("ui")
-    corpus = root / "corpus"
-    write_report(
-        corpus,
-        "alfa",
-        ALPHA,
-        title="Verksamhetsberättelse 2019",
-        organisation="Samordningsförbundet Alfa",
-        period="2019",
-    )
-    write_report(
-        corpus,
-        "beta",
-        BETA,
-        title="Årsredovisning 2019",
-        organisation="Samordningsförbundet Beta",
-        period="2019",
-        report_type="Årsredovisning",
-    )
-    settings = Settings(corpus_dir=corpus, data_dir=root / "data", model="fake")
-    build_index(settings, FakeEmbedder())
-    return settings
-
-
-@pytest.fixture
-def app(settings) -> FinsamApp:
-    return make_app(settings, lambda: Engine(settings, FakeEmbedder()))
-
-
-def screen_text(widget: Widget) -> str:
-    """What the screen shows inside the widget's region (children included), as plain text."""
-    update = widget.screen._compositor.render_full_update(simplify=True)
-    lines = ["".join(strip.text for strip in line) for line in update.strips]
-    region = widget.region
-    return "\n".join(line[region.x : region.right] for line in lines[region.y : region.bottom])
-
-
-async def ask(pilot, question: str, typed: bool = False) -> None:
-    """Ask as the user would; `typed` presses every key (slower), else the line is filled in."""
-    await pilot.click("#question")
-    if typed:
-        await pilot.press(*question)
-    else:
-        pilot.app.query_one(QuestionInput).value = question
-    await pilot.press("enter")
-    await settle(pilot)
-
-
-async def settle(pilot) -> None:
-    """Wait until the engine and question workers are done and their messages handled."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+from tests.conftest import REPO
+from tests.ui.pilot_kit import ABSENT_QUESTION, ALPHA, ALPHA_QUESTION, BETA_QUESTION, ask, screen_text, settle
 
 
 @pytest.mark.anyio
