@@ -312,6 +312,31 @@ def series(
 # --- checks -----------------------------------------------------------------------------------------
 
 
+def _holds(s: Series, figure: FigureOut) -> bool:
+    """The series states the figure: the same value (chosen or not) for its period, in its unit."""
+    return s.unit == figure.unit and any(
+        p.period == figure.period and figure.value in (p.value, *p.others) for p in s.points
+    )
+
+
+def answer_series(
+    answer_figures: Sequence[FigureOut], figures: Sequence[Figure], registry: SubjectRegistry | None = None
+) -> Series | None:
+    """The series over periods that the answer's leading figure belongs to, for a chart beside it: the first
+    stated figure that some series of its subject holds. None when no stated figure is part of a series."""
+    cache: dict[str, list[Series]] = {}
+    for figure in answer_figures:
+        if figure.kind != "stated" or not figure.subject:
+            continue
+        if figure.subject not in cache:
+            found = series(figures, figure.subject, registry)
+            cache[figure.subject] = [s for s in found if s.subject == figure.subject]
+        found = [s for s in cache[figure.subject] if _holds(s, figure)]
+        if found:  # a sentence's series before a table row's restating it, as `series` orders them
+            return next((s for s in found if s.measure == figure.measure), found[0])
+    return None
+
+
 def _check_key(check: FigureOut) -> tuple:
     return check.label, check.formula, check.ok, tuple(sorted({(s.report, s.quote) for s in check.sources}))
 

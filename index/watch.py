@@ -61,7 +61,7 @@ def corpus_changes(settings: Settings) -> CorpusChanges:
     built_at = (live / MANIFEST).stat().st_mtime
     manifest = Manifest.load(live)
     try:
-        paths, _ = discover(settings.corpus_dir)
+        paths, _ = discover(settings.corpus_dir, settings.max_file_mb)  # too large: skipped, not offered
     except ReportLoadError:  # the folder is gone; the live index stays as it is
         return CorpusChanges()
     indexed = {entry.path for entry in manifest.reports.values()}

@@ -41,11 +41,13 @@ from assistant.ui.widgets import (
     PassageCard,
     PassagesPanel,
     QuestionInput,
+    SeriesChart,
     Transcript,
     filters_label,
 )
 
 if TYPE_CHECKING:
+    from assistant.audit import Series
     from assistant.engine import Engine
     from assistant.results import Answer, Filters, Passage
     from index.settings import Settings
@@ -75,6 +77,7 @@ class AnswerReady(Message):
     answer: Answer
     context: Context | None = None
     """What a follow-up to this question leans on."""
+    series: Series | None = None
 
 
 @dataclass
@@ -86,7 +89,7 @@ class AnswerFailed(Message):
 class ContextLabel(Static):
     """The active follow-up context in the top bar; hidden when there is none."""
 
-    DEFAULT_CSS = "ContextLabel { width: auto; max-width: 45%; padding: 0 1; color: $accent; display: none; }"
+    DEFAULT_CSS = "ContextLabel { width: auto; max-width: 40%; padding: 0 1; color: $accent; display: none; }"
 
     def show(self, context: Context | None) -> None:
         self.display = context is not None
@@ -162,6 +165,7 @@ class FinsamApp(App[None]):
             with Vertical(id="results"):
                 yield PassagesPanel(id="passages")
                 yield FiguresTable(id="figures")
+                yield SeriesChart(id="chart")
         with Horizontal(id="index-bar"):
             yield Label("Indexet byggs", id="index-stage")
             yield ProgressBar(id="index-progress", show_eta=False)
@@ -178,6 +182,7 @@ class FinsamApp(App[None]):
         self.query_one(PassagesPanel).show(None)
         self.query_one(QuestionInput).focus()
         self.query_one("#index-bar").display = False
+        self.query_one(SeriesChart).show(None)
         self.load_engine()
         self.set_interval(WATCH_SECONDS, self.watch_corpus)
 
@@ -248,14 +253,21 @@ class FinsamApp(App[None]):
                 answer = self.engine.ask(question, filters=filters)
                 understood = self.engine.understand(question)
                 context = context_from(understood, answer, self.engine.subjects_in(understood), filters)
+                from assistant.audit import answer_series  # with the engine's modules, not at first paint
+
+                reader = self.engine.reader
+                series = None  # no chart beside "Finns inte i rapporterna": those figures answer nothing
+                if answer.supported:
+                    series = answer_series(answer.figures, reader.figures, reader.subjects)
         except Exception as exc:  # shown on the question's transcript row
             self.post_message(AnswerFailed(number, f"{type(exc).__name__}: {exc}"))
             return
-        self.post_message(AnswerReady(number, answer, context))
+        self.post_message(AnswerReady(number, answer, context, series))
 
     def on_answer_ready(self, message: AnswerReady) -> None:
         if message.number == len(self.exchanges):  # an older answer arriving late must not take over
             self.set_context(message.context)
+        self.exchanges[message.number - 1].series = message.series
         self._finish(message.number, answer=message.answer)
 
     def on_answer_failed(self, message: AnswerFailed) -> None:
@@ -279,6 +291,7 @@ class FinsamApp(App[None]):
         self.shown = exchange
         self.query_one(PassagesPanel).show(exchange.answer)
         self.query_one(FiguresTable).show(exchange.answer)
+        self.query_one(SeriesChart).show(exchange.series)
         self.query_one("#passages").border_subtitle = f"fråga {exchange.number}"
         count = len(exchange.answer.figures) if exchange.answer else 0
         self.query_one("#figures").border_subtitle = f"{count} st" if count else "inga siffror"
@@ -358,6 +371,7 @@ class FinsamApp(App[None]):
     def on_index_rebuilt(self, message: IndexRebuilt) -> None:
         self.rebuilding = False
         self.query_one("#index-bar").display = False
+        self.query_one(SeriesChart).show(None)
         if message.result is None:
             self.notify(f"Indexet kunde inte byggas: {message.error}", severity="error", timeout=10)
             return

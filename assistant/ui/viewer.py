@@ -25,7 +25,8 @@ def part_heading(part: DocumentPart) -> Text | None:
     lines = []
     if part.new_page:
         lines.append(Text(f"── s. {part.page_start} ──", style="dim"))
-    if part.new_section and part.section:
+    # The heading path, unless the part's text opens with the heading itself (most chunks do).
+    if part.new_section and part.section and not part.text.lstrip().startswith(part.section.split(" › ")[-1]):
         lines.append(Text(part.section, style="bold cyan"))
     return Text("\n").join(lines) if lines else None
 
@@ -89,7 +90,7 @@ class ReportViewer(Screen[None]):
     def status_line(self) -> str:
         where = "Visar korrigerad text."
         if self.has_class("with-original"):
-            where = "Vänster: korrigerad text. Höger: originalet som det extraherades."
+            where = "Vänster korrigerad text, höger originalet."
         return f"{self.document.source} · {len(self.document.parts)} avsnitt · {where}"
 
     def on_mount(self) -> None:

@@ -11,8 +11,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Input, ListItem, ListView, Static
+from textual_plotext import PlotextPlot
 
 if TYPE_CHECKING:
+    from assistant.audit import Series
     from assistant.figure_answers import FigureOut
     from assistant.results import Answer, Filters, Passage
 
@@ -33,6 +35,8 @@ class Exchange:
     filters_text: str = field(default="")
     rewritten: str | None = None
     """The whole question a follow-up ('och 2016?') was sent to the engine as; None when sent as typed."""
+    series: Series | None = None
+    """The series over periods the answer's leading figure belongs to, drawn beside the figures."""
 
 
 def filters_label(filters: Filters | None) -> str:
@@ -144,8 +148,10 @@ class PassagesPanel(VerticalScroll):
         self.scroll_home(animate=False)
 
 
-FIGURE_COLUMNS = (("", 1), ("vad", 30), ("värde", None), ("formel / källa", None))
-"""(label, width); "vad" is capped so the value stays in view at 80 columns."""
+FIGURE_COLUMNS = (("", 1), ("vad", 24), ("värde", None), ("formel / källa", None))
+"""(label, widest); "vad" is capped so the value stays in view in the figures panel at 80 columns."""
+DETAIL_CAP = 200
+"""Widest formula or quote column; the table scrolls sideways to it."""
 
 
 def figure_cells(figure: FigureOut) -> tuple[Text, Text, Text, Text]:
@@ -170,23 +176,48 @@ def figure_cells(figure: FigureOut) -> tuple[Text, Text, Text, Text]:
     )
 
 
+def column_widths(rows: list[tuple[Text, ...]]) -> list[int]:
+    """Each column as wide as its widest cell (or label), "vad" capped: given, not measured later by the
+    table, so a screen drawn right after an answer already has its final columns."""
+    widths = []
+    for column, (label, cap) in enumerate(FIGURE_COLUMNS):
+        widest = max([len(label), *(row[column].cell_len for row in rows)])
+        widths.append(min(widest, cap) if cap else min(widest, DETAIL_CAP))
+    return widths
+
+
 class FiguresTable(DataTable):
     """Stated and computed figures of the selected answer; failed checks in red."""
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        self._add_columns()
-
-    def _add_columns(self) -> None:
-        for label, width in FIGURE_COLUMNS:
-            self.add_column(label, width=width)
+        self.show(None)
 
     def show(self, answer: Answer | None) -> None:
+        rows = [figure_cells(figure) for figure in (answer.figures if answer else [])]
         self.clear(columns=True)  # new columns, so their widths fit the new rows
-        self._add_columns()
-        for figure in answer.figures if answer else []:
-            self.add_row(*figure_cells(figure))
+        for (label, _), width in zip(FIGURE_COLUMNS, column_widths(rows), strict=True):
+            self.add_column(label, width=width)
+        self.add_rows(rows)
+
+
+def chart_title(series: Series) -> str:
+    return f"{series.subject}: {series.name} ({series.unit})"
+
+
+class SeriesChart(PlotextPlot):
+    """A bar per period of the series the answer's figure belongs to; hidden when there is none."""
+
+    def show(self, series: Series | None) -> None:
+        self.display = series is not None
+        plt = self.plt
+        plt.clear_figure()
+        if series is None:
+            return
+        plt.bar([p.period for p in series.points], [p.value for p in series.points])
+        plt.title(chart_title(series))
+        self.refresh()
 
 
 class QuestionInput(Input):

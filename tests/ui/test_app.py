@@ -218,14 +218,6 @@ async def test_followup_is_rewritten_and_context_clears(app):
         assert app.context is None
 
 
-def test_main_screen_snapshot(app, snap_compare):
-    async def run_before(pilot) -> None:
-        app.query_one(QuestionInput).cursor_blink = False
-        await ask(pilot, ALPHA_QUESTION)
-
-    assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
-
-
 def test_engine_does_not_import_textual():
     code = "import assistant.engine, sys; assert 'textual' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
@@ -357,3 +349,19 @@ async def test_unwritable_export_folder_is_reported(settings, tmp_path, monkeypa
         assert "Kan inte skapa mappen" in message and "sökvägen är en fil" in message
         assert options["severity"] == "error"
         assert app.is_running  # the app stays up
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ([], [0, 3, 5, 14]),  # the labels: "", "vad", "värde", "formel / källa"
+        ([("=", "kort", "40 personer", "22 + 18 = 40")], [1, 4, 11, 14]),
+        ([("✗", "x" * 60, "1 441 678 kr", "y" * 300)], [1, 24, 12, 200]),  # "vad" and the detail capped
+    ],
+)
+def test_figure_column_widths(cells, expected):
+    from rich.text import Text
+
+    from assistant.ui.widgets import column_widths
+
+    assert column_widths([tuple(Text(c) for c in row) for row in cells]) == expected

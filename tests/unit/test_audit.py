@@ -9,6 +9,7 @@ import pytest
 from rich.console import Console
 
 from assistant.audit import (
+    answer_series,
     audit,
     corpus_checks,
     matching_subjects,
@@ -17,6 +18,7 @@ from assistant.audit import (
     row_label,
     series,
 )
+from assistant.figure_answers import FigureOut, Source
 from index.models import Figure
 from index.subjects import SubjectRegistry
 
@@ -363,3 +365,28 @@ def test_render_in_swedish_with_report_text_printed_literally(amt_figures):
     ):  # fmt: skip
         assert expected in text, expected
     assert text.index("✗") < text.index("✓")  # the failed check first
+
+
+def out(figure: Figure, kind: str = "stated") -> FigureOut:
+    """The figure as an answer lists it."""
+    source = Source(report=figure.report_id, page=figure.page, quote=figure.sentence)
+    fields = {k: getattr(figure, k) for k in ("subject", "measure", "period", "value", "unit")}
+    return FigureOut(label=figure.measure, kind=kind, sources=[source], **fields)
+
+
+def test_answer_series_is_the_series_the_leading_stated_figure_belongs_to(amt_figures):
+    women_2017 = next(f for f in amt_figures if f.measure == "kvinnor" and f.period == "2017")
+    total_2017 = next(f for f in amt_figures if f.role == "total" and f.period == "2017" and f.value == 95)
+    computed = out(total_2017, kind="computed")
+    found = answer_series([computed, out(women_2017), out(total_2017)], amt_figures)
+    assert found is not None and found.measure == "kvinnor"
+    assert [(p.period, p.value) for p in found.points] == [("2016", 50), ("2017", 48)]
+    found = answer_series([out(total_2017)], amt_figures)
+    assert found is not None and [(p.period, p.value) for p in found.points] == [("2016", 107), ("2017", 95)]
+
+
+def test_answer_series_none_when_the_figure_is_in_no_series(amt_figures):
+    total_2017 = next(f for f in amt_figures if f.role == "total" and f.period == "2017" and f.value == 95)
+    assert answer_series([out(total_2017).model_copy(update={"value": 96})], amt_figures) is None
+    assert answer_series([out(total_2017).model_copy(update={"unit": "kr"})], amt_figures) is None
+    assert answer_series([], amt_figures) is None
