@@ -53,11 +53,11 @@ def run_index(settings: Settings, full: bool = False, wait: float = 0.0, quiet: 
         if progress:
             progress.close()
     if not quiet:
-        _print_index_result(result)
+        _print_index_result(result, settings.corpus_dir)
     return result
 
 
-def _print_index_result(result) -> None:
+def _print_index_result(result, corpus_dir: Path) -> None:
     if not result.rebuilt:
         err.print(
             f"Indexet är aktuellt: {len(result.unchanged)} rapporter, {result.chunks} passager "
@@ -80,8 +80,19 @@ def _print_index_result(result) -> None:
                 "(lägg en .toml-fil bredvid rapporten)"
             )
         )
-    for problem in result.problems:
-        err.print(Text(f"  HOPPADE ÖVER {problem.path.name}: {problem.reason}", style="yellow"))
+    for problem in sorted(result.problems, key=lambda p: p.path):
+        # The path inside the corpus folder: two reports may share a name in different folders.
+        path = problem.path
+        name = path.relative_to(corpus_dir) if path.is_relative_to(corpus_dir) else path
+        err.print(Text(f"  HOPPADE ÖVER {name.as_posix()}: {problem.reason}", style="yellow"))
+    if result.problems:
+        err.print(
+            Text(
+                f"{len(result.problems)} filer hoppades över / {len(result.problems)} files skipped "
+                "(se ovan / see above)",
+                style="yellow",
+            )
+        )
 
 
 def _engine(settings: Settings):
@@ -150,6 +161,7 @@ def ask_cmd(
     mode: Annotated[str, typer.Option(help="hybrid, lexical eller dense.")] = "hybrid",
 ) -> None:
     """Ställ en fråga och få passager med rapport, sida och avsnitt."""
+    from assistant.question import QuestionRejected, clean_question
     from assistant.results import Filters
 
     if mode not in ("hybrid", "lexical", "dense"):
@@ -158,18 +170,29 @@ def ask_cmd(
     engine = _engine(settings)
     filters = Filters(organisation=organisation, year=year, report_type=report_type)
     questions = [question] if question is not None else (line.strip() for line in sys.stdin)
-    for q in questions:
-        if not q.strip():
+    refused = 0
+    for number, q in enumerate(questions, start=1):
+        if question is None and not clean_question(q):
+            continue  # blank lines between questions on stdin
+        try:
+            answer = engine.ask(q, filters, mode, top_k)  # type: ignore[arg-type]
+        except QuestionRejected as exc:
             if question is not None:
-                err.print("Frågan är tom. / The question is empty.")
-                raise typer.Exit(2)
+                err.print(Text(str(exc)))
+                raise typer.Exit(2) from exc
+            refused += 1  # one bad line must not stop the rest of a batch
+            err.print(Text(f"rad {number} / line {number}: {exc}"))
+            if as_json:
+                line = {"question": clean_question(q), "error": str(exc)}
+                sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
             continue
-        answer = engine.ask(q, filters, mode, top_k)  # type: ignore[arg-type]
         if as_json:
             sys.stdout.write(json.dumps(answer.model_dump(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
         else:
             _print_answer(answer)
+    if refused:
+        raise typer.Exit(1)
 
 
 def reflow(text: str) -> str:
@@ -178,19 +201,33 @@ def reflow(text: str) -> str:
     return re.sub(r"(?<=[^.:!?\n])\n(?=[a-zåäö0-9(])", " ", text)
 
 
+_TERMINAL_CONTROLS = {
+    **{code: chr(0x2400 + code) for code in range(32) if code != 10},  # ESC → ␛, NUL → ␀, CR → ␍
+    0x7F: "\u2421",
+    **{code: "\ufffd" for code in range(0x80, 0xA0)},
+    **{code: "\ufffd" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},  # bidi overrides
+}
+
+
+def terminal_text(text: str) -> str:
+    """Report text as the terminal shows it: control characters (an ESC sequence in a report would restyle
+    or rewrite the screen) and bidi overrides become visible symbols, one for one, so that highlight
+    offsets stay valid. Rich markup needs nothing: it is always printed as `Text`, never parsed."""
+    return text.translate(_TERMINAL_CONTROLS)
+
+
 def _print_answer(answer) -> None:
     out = Console()
-    out.print(Text("Fråga: ", style="bold") + Text(answer.question))
+    out.print(Text("Fråga: ", style="bold") + Text(terminal_text(answer.question)))
     style = "bold green" if answer.supported else "bold yellow"
-    out.print(Text("Svar: ", style="bold") + Text(answer.answer, style=style))
+    out.print(Text("Svar: ", style="bold") + Text(terminal_text(answer.answer), style=style))
     for i, p in enumerate(answer.passages, start=1):
         pages = f"s. {p.page}" if p.page == p.page_end else f"s. {p.page}–{p.page_end}"
-        head = Text(f"\n[{i}] {p.title} – {p.organisation} ({p.period}), {pages}", style="bold cyan")
-        out.print(head)
-        out.print(
-            Text(f"    Avsnitt: {p.section}" + ("   (OCR-korrigerad)" if p.ocr_repaired else ""), style="dim")
-        )
-        body = Text(reflow(p.text))
+        head = f"\n[{i}] {p.title} – {p.organisation} ({p.period}), {pages}"
+        out.print(Text(terminal_text(head), style="bold cyan"))
+        section = f"    Avsnitt: {p.section}" + ("   (OCR-korrigerad)" if p.ocr_repaired else "")
+        out.print(Text(terminal_text(section), style="dim"))
+        body = Text(terminal_text(reflow(p.text)))
         for a, b in p.highlights:
             body.stylize("bold reverse", a, b)
         out.print(body)
@@ -216,9 +253,9 @@ def figures_table(figures) -> Table:
         )
         table.add_row(
             Text(mark),
-            Text(f"{f.label} – {f.subject}" if f.subject else f.label),
+            Text(terminal_text(f"{f.label} – {f.subject}" if f.subject else f.label)),
             Text(value),
-            Text(detail),
+            Text(terminal_text(detail)),
             Text(where),
             style=style,
         )

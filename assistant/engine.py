@@ -9,7 +9,14 @@ import numpy as np
 
 from assistant.answer import best_sentence, highlight_spans, is_supported
 from assistant.figure_answers import PassageText, answer_figures
-from assistant.question import Question, org_keywords, parse_question, restore_diacritics
+from assistant.question import (
+    Question,
+    check_question,
+    clean_question,
+    org_keywords,
+    parse_question,
+    restore_diacritics,
+)
 from assistant.ranking import order_by_score, preference_factor, reciprocal_rank_fusion, top_indices
 from assistant.results import Answer, Filters, Mode, Passage
 from index.embed import Embedder
@@ -48,7 +55,8 @@ class Engine:
     def refresh(self) -> None:
         """Switch to a newer generation if another process published one; once per question, not per use."""
         if self._reader is not None and self._reader.is_stale():
-            self._reader = IndexReader.open(self.settings)
+            stale, self._reader = self._reader, IndexReader.open(self.settings)
+            stale.close()
 
     @property
     def embedder(self) -> Embedder:
@@ -66,7 +74,8 @@ class Engine:
         return self._lexicon
 
     def understand(self, text: str) -> Question:
-        return parse_question(restore_diacritics(text, self.lexicon), self.organisations())
+        cleaned = clean_question(text)
+        return parse_question(restore_diacritics(cleaned, self.lexicon), self.organisations())
 
     def organisations(self) -> list[str]:
         return sorted({e.meta.organisation for e in self.reader.manifest.reports.values()})
@@ -136,6 +145,9 @@ class Engine:
     def ask(
         self, text: str, filters: Filters | None = None, mode: Mode = "hybrid", k: int | None = None
     ) -> Answer:
+        """Raises QuestionRejected (before any search) for an empty or too long question. The answer
+        carries the question as cleaned: no control or bidi characters reach a terminal."""
+        text = check_question(text, self.settings.max_question_chars)
         self.refresh()
         question = self.understand(text)
         hits = self.search(question, filters, mode, k)

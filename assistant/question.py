@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from index.lexical import STOPWORDS, fold, stem
+from index.numbers import format_swedish
 
 # Words of questions that say what is asked, or refer to the report itself ("stämmer siffrorna i
 # redovisningen?"), not what it is about; they should not decide relevance.
@@ -81,6 +83,9 @@ def _is_question_word(word: str) -> bool:
 
 
 _SWEDISH_LETTERS = re.compile(r"[åäöÅÄÖ]")
+_REPAIRABLE_RUN = re.compile(r"(?<!\S)\S{1,40}(?!\S)")
+"""Runs of at most 40 non-space characters: a longer run is no word to repair (and the OCR variant search
+recurses once per character)."""
 
 
 def restore_diacritics(text: str, lexicon) -> str:
@@ -92,8 +97,49 @@ def restore_diacritics(text: str, lexicon) -> str:
     from index.ocr import repair_text
     from index.textmap import MappedText
 
-    repaired, _ = repair_text(MappedText.identity(text), lexicon)
+    words = [m.span() for m in _REPAIRABLE_RUN.finditer(text)]
+    repaired, _ = repair_text(MappedText.identity(text), lexicon, words)
     return repaired.text
+
+
+class QuestionRejected(ValueError):
+    """A question finsam does not search for (empty, or longer than `Settings.max_question_chars`); the
+    message says why, in Swedish and English."""
+
+
+_ANSI_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?)")
+"""Terminal colour (CSI) and title (OSC) sequences, as in a question pasted from a coloured terminal."""
+
+
+def clean_question(text: str) -> str:
+    """The question as searched and shown: terminal escape sequences go, other control characters (NUL,
+    CR …) become spaces, invisible format characters (bidi overrides, zero-width spaces) go, a lone
+    surrogate (undecodable bytes in argv) becomes U+FFFD, letters are NFC-composed (a decomposed 'å'
+    matches the reports' 'å'), and runs of whitespace become one space."""
+    kept = []
+    for ch in _ANSI_SEQUENCE.sub("", text):
+        category = unicodedata.category(ch)
+        if category == "Cc":
+            kept.append(" ")
+        elif category == "Cs":
+            kept.append("\ufffd")
+        elif category != "Cf":
+            kept.append(ch)
+    return " ".join(unicodedata.normalize("NFC", "".join(kept)).split())
+
+
+def check_question(text: str, max_chars: int) -> str:
+    """The cleaned question, or QuestionRejected when nothing is left or it is longer than `max_chars`."""
+    cleaned = clean_question(text)
+    if not cleaned:
+        raise QuestionRejected("Frågan är tom. / The question is empty.")
+    if len(cleaned) > max_chars:
+        size, limit = format_swedish(len(cleaned), None), format_swedish(max_chars, None)
+        raise QuestionRejected(
+            f"Frågan är för lång: {size} tecken, högst {limit} går att söka på. Korta frågan. / "
+            f"The question is too long: {size} characters, at most {limit}."
+        )
+    return cleaned
 
 
 def parse_question(text: str, organisations: Iterable[str] = ()) -> Question:

@@ -265,8 +265,9 @@ def _word_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _pack(run: list[Unit]) -> list[list[Unit]]:
-    """Cut a run of units into chunks of at most MAX_WORDS (a single unit may be longer only if it is a
-    line that cannot be cut), as even in size as the paragraph and sentence ends allow."""
+    """Cut a run of units into chunks of at most MAX_WORDS, as even in size as the paragraph and sentence
+    ends allow. Only where a heading or lead-in and the piece after it would pass MAX_WORDS together (a
+    window of an uncuttable line) does a chunk end on the heading."""
     total = sum(u.words for u in run)
     if total <= MAX_WORDS:
         return [run]
@@ -275,7 +276,10 @@ def _pack(run: list[Unit]) -> list[list[Unit]]:
     current: list[Unit] = []
     size = fresh = 0  # words in the chunk, and words not repeated from the previous chunk
     for unit in run:
-        keep_with_next = current and (current[-1].heading or current[-1].lead_in)
+        # A heading or lead-in stays with what follows, unless together they would pass MAX_WORDS.
+        keep_with_next = (
+            current and (current[-1].heading or current[-1].lead_in) and size + unit.words <= MAX_WORDS
+        )
         if current and not keep_with_next and _should_close(current, size, fresh, unit, target):
             chunks.append(current)
             current, size = _overlap(current, unit)
@@ -305,7 +309,8 @@ def _should_close(current: list[Unit], size: int, fresh: int, unit: Unit, target
 def _overlap(previous: list[Unit], unit: Unit) -> tuple[list[Unit], int]:
     """Repeat the previous sentence when the cut falls inside a paragraph of the same section."""
     last = previous[-1]
-    if last.paragraph == unit.paragraph and last.words <= OVERLAP_MAX_WORDS and len(previous) > 1:
+    fits = last.words <= OVERLAP_MAX_WORDS and last.words + unit.words <= MAX_WORDS
+    if last.paragraph == unit.paragraph and fits and len(previous) > 1:
         return [last], last.words
     return [], 0
 

@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 
 #: Base name of the hunspell files the pip package `hunspell-sv` installs under `<prefix>/share/hunspell/`.
 HUNSPELL_NAME = "sv_SE"
+#: Longer "words" (a run of letters without a space: a table rule, glued OCR lines) are never Swedish words:
+#: not looked up (hunspell takes minutes on 20 000 letters) and not repaired (variants recurse per letter).
+MAX_WORD_LENGTH = 60
 #: Compound parts for `could_be_compound`: at least this long and this frequent (Zipf) in wordfreq.
 COMPOUND_PART_MIN = 3
 COMPOUND_PART_ZIPF = 2.0
@@ -108,7 +111,7 @@ class SwedishLexicon:
         return len(part) >= COMPOUND_PART_MIN and self.frequency(part) >= COMPOUND_PART_ZIPF
 
     def _check(self, word: str) -> bool:
-        if not _is_plain_word(word):
+        if len(word) > MAX_WORD_LENGTH or not _is_plain_word(word):
             return False
         if self.frequency(word) > 0:
             return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import itertools
@@ -23,6 +24,11 @@ SUPPORTED = {".txt", ".pdf", ".docx"}
 
 _SKIPPED_NAMES = re.compile(r"^(readme|license|licence)(\..*)?$", re.IGNORECASE)
 
+_MB = 1024 * 1024
+
+# Word-processor formats people save reports in: say how to make them readable.
+_CONVERTIBLE = {".doc", ".odt", ".rtf", ".pages", ".wpd"}
+
 # A page of a text PDF has far more letters than this; a scan has none (or a stray page number).
 _MIN_LETTERS_PER_PAGE = 20
 
@@ -43,8 +49,9 @@ class CorpusLoad:
 # --- finding files ------------------------------------------------------------------------------------
 
 
-def discover(corpus_dir: Path) -> Discovery:
-    """Report files under `corpus_dir` (sorted, recursive), and files of unsupported types as problems.
+def discover(corpus_dir: Path, max_mb: float | None = None) -> Discovery:
+    """Report files under `corpus_dir` (sorted, recursive), and as problems the files that cannot be reports:
+    unsupported types, broken or looping links, and files larger than `max_mb` megabytes.
 
     Unpacks as `paths, problems = discover(folder)`."""
     if not corpus_dir.is_dir():
@@ -53,14 +60,15 @@ def discover(corpus_dir: Path) -> Discovery:
         )
     found = Discovery([], [])
     seen: set[Path] = set()
-    _walk(corpus_dir, found, seen)
+    _walk(corpus_dir, found, seen, None if max_mb is None else int(max_mb * _MB))
     found.files.sort()
     found.problems.sort(key=lambda p: p.path)
     return found
 
 
-def _walk(folder: Path, found: Discovery, seen: set[Path]) -> None:
-    # Resolved paths guard against symlink loops and against one file reachable under two names.
+def _walk(folder: Path, found: Discovery, seen: set[Path], max_bytes: int | None) -> None:
+    # Resolved paths guard against symlink loops and against one file reachable under two names: a link
+    # back up the tree (`arkiv -> ..`) is a folder already walked, so it is passed over without a problem.
     resolved = folder.resolve()
     if resolved in seen:
         return
@@ -69,30 +77,95 @@ def _walk(folder: Path, found: Discovery, seen: set[Path]) -> None:
         entries = sorted(folder.iterdir())
     except OSError as err:
         found.problems.append(
-            LoadProblem(folder, f"mappen kan inte läsas / folder cannot be read: {err.strerror}")
+            LoadProblem(folder, f"mappen kan inte läsas / folder cannot be read: {os_reason(err)}")
         )
         return
     for entry in entries:
         if _is_skipped(entry):
             continue
         if entry.is_dir():
-            _walk(entry, found, seen)
+            _walk(entry, found, seen, max_bytes)
         elif not entry.is_file():
-            found.problems.append(
-                LoadProblem(entry, "kan inte läsas (trasig länk?) / cannot be read (broken link?)")
-            )
+            found.problems.append(LoadProblem(entry, _not_a_file(entry)))
         elif entry.resolve() not in seen:
             seen.add(entry.resolve())
-            if entry.suffix.lower() in SUPPORTED:
-                found.files.append(entry)
-            else:
+            if entry.suffix.lower() not in SUPPORTED:
                 found.problems.append(LoadProblem(entry, _unsupported(entry)))
+            elif problem := _size_problem(entry, max_bytes):
+                found.problems.append(LoadProblem(entry, problem))
+            else:
+                found.files.append(entry)
+
+
+def _size_problem(path: Path, max_bytes: int | None) -> str | None:
+    # Checked before anything is read, so a huge file never reaches memory.
+    if max_bytes is None:
+        return None
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        return unreadable(err)
+    return too_large(size, max_bytes) if size > max_bytes else None
+
+
+def too_large(size: int, max_bytes: int) -> str:
+    """Why a file over the size limit is skipped, and the setting that raises the limit."""
+    have, limit = _size_text(size), _size_text(max_bytes)
+    return (
+        f"filen är för stor ({have}, gränsen är {limit}; höj FINSAM_MAX_FILE_MB) / "
+        f"file too large ({have}, the limit is {limit}; raise FINSAM_MAX_FILE_MB)"
+    )
+
+
+def _size_text(size: int) -> str:
+    """'200 MB', '2,5 MB', '3 kB': Swedish decimal comma."""
+    if size < _MB:
+        return f"{size / 1024:.0f} kB"
+    return f"{size / _MB:.1f}".replace(".", ",").removesuffix(",0") + " MB"
+
+
+def _not_a_file(entry: Path) -> str:
+    """Why an entry that is neither a folder nor a regular file cannot be read."""
+    if not entry.is_symlink():
+        return "inte en vanlig fil (enhet eller rörledning) / not a regular file (a device or pipe)"
+    try:
+        entry.resolve(strict=True)
+    except FileNotFoundError:
+        return "länken pekar på en fil som inte finns / broken link: its target does not exist"
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop, later versions OSError
+        return "symbolisk länk i en slinga / symlink loop"
+    return "länken pekar inte på en fil / link does not point to a file"
+
+
+_OS_REASONS = {
+    errno.EACCES: "åtkomst nekad / permission denied",
+    errno.EPERM: "åtkomst nekad / permission denied",
+    errno.ENOENT: "filen finns inte längre / the file no longer exists",
+    errno.EISDIR: "är en mapp / is a folder",
+    errno.ELOOP: "symbolisk länk i en slinga / symlink loop",
+    errno.EIO: "läsfel på disken / input/output error",
+}
+
+
+def os_reason(err: OSError) -> str:
+    """An operating-system error in plain words, Swedish first; unknown ones keep the system's text."""
+    return _OS_REASONS.get(err.errno or 0) or str(err.strerror or err)
+
+
+def unreadable(err: OSError) -> str:
+    """The problem reason for a report file that the system refuses to read."""
+    return f"kan inte läsas / cannot be read: {os_reason(err)}"
 
 
 def _unsupported(path: Path) -> str:
     kind = path.suffix.lower()
     if not kind:
         return "filer utan filändelse stöds inte / files without an extension are not supported"
+    if kind in _CONVERTIBLE:
+        return (
+            f"filtypen {kind} stöds inte – spara som .docx eller PDF / "
+            f"unsupported file type {kind} – save as .docx or PDF"
+        )
     return f"filtypen {kind} stöds inte / unsupported file type {kind}"
 
 
@@ -107,9 +180,9 @@ def _is_skipped(entry: Path) -> bool:
 # --- loading ------------------------------------------------------------------------------------------
 
 
-def load_corpus(corpus_dir: Path) -> CorpusLoad:
+def load_corpus(corpus_dir: Path, max_mb: float | None = None) -> CorpusLoad:
     """Every report under `corpus_dir`; unreadable files and duplicates become problems, the rest load."""
-    found = discover(corpus_dir)
+    found = discover(corpus_dir, max_mb)
     result = CorpusLoad(problems=list(found.problems))
     first_with: dict[str, Path] = {}
     ids: set[str] = set()
@@ -117,7 +190,7 @@ def load_corpus(corpus_dir: Path) -> CorpusLoad:
         try:
             data = path.read_bytes()
         except OSError as err:
-            result.problems.append(LoadProblem(path, f"kan inte läsas / cannot be read: {err.strerror}"))
+            result.problems.append(LoadProblem(path, unreadable(err)))
             continue
         digest = hashlib.sha256(data).hexdigest()
         if digest in first_with:
@@ -142,7 +215,7 @@ def load_report(path: Path) -> LoadedReport:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise ReportLoadError(f"kan inte läsas / cannot be read: {err.strerror}", path) from err
+        raise ReportLoadError(unreadable(err), path) from err
     return load_report_bytes(path, data)
 
 
@@ -232,7 +305,7 @@ _PAGE_MARKER_LINE = re.compile(r"^ [^\s]", re.MULTILINE)
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     """The text and the encoding it was read with: a BOM, else UTF-8, else Windows-1252 or Latin-1."""
-    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None) or _utf16_without_bom(data)
     if encoding is None:
         if b"\0" in data:
             raise ReportLoadError("binärfil, inte text / binary file, not text", path)
@@ -249,6 +322,20 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     if "\0" in text or controls > max(2, len(text) // 100):
         raise ReportLoadError("binärfil, inte text / binary file, not text", path)
     return text, encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 exported without a byte-order mark: Latin text (å/ä/ö included) has a NUL in every other byte,
+    which no single-byte text and hardly any binary file has."""
+    sample = data[:4096]
+    if len(sample) < 8 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.05 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def _guess_single_byte(data: bytes) -> str:
@@ -364,6 +451,8 @@ def _quiet(logger_name: str) -> Iterator[None]:
 # --- .docx --------------------------------------------------------------------------------------------
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# An OLE compound file: a Word 97–2003 .doc, or a password-protected .docx (Word wraps those in OLE).
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADING_STYLE = re.compile(r"^(heading|rubrik|title)\s*(\d*)$", re.IGNORECASE)
 
 
@@ -372,6 +461,27 @@ def read_docx(data: bytes, path: Path) -> tuple[list[Page], dict[str, int]]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    if data.startswith(_OLE_MAGIC):
+        raise ReportLoadError(
+            "inte en giltig .docx / not a valid .docx: krypterad eller i det gamla .doc-formatet – spara som "
+            ".docx utan lösenord eller som PDF / encrypted or in the old .doc format – save as a .docx "
+            "without a password or as PDF",
+            path,
+        )
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ReportLoadError(
+            "inte en giltig .docx / not a valid .docx: inte ett zip-arkiv / not a zip archive", path
+        )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+    if "word/document.xml" not in names:
+        listed = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+        raise ReportLoadError(
+            "inte en giltig .docx / not a valid .docx: "
+            f"zip-arkivet innehåller inget Word-dokument ({listed}) / "
+            f"the zip archive holds no Word document ({listed})",
+            path,
+        )
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:

@@ -51,17 +51,20 @@ def read_sidecar(path: Path) -> ReportMeta | None:
     if not sidecar.is_file():
         return None
     try:
-        data = tomllib.loads(sidecar.read_bytes().decode("utf-8"))
+        data = tomllib.loads(_sidecar_text(sidecar.read_bytes()))
     except OSError as err:
         raise ReportLoadError(
             f"{sidecar.name}: metadatafilen kan inte läsas / sidecar cannot be read: {err.strerror}", sidecar
         ) from err
     except UnicodeDecodeError as err:
+        line = err.object[: err.start].count(b"\n") + 1
         raise ReportLoadError(
-            f"{sidecar.name}: metadatafilen är inte UTF-8 / sidecar is not UTF-8 ({err.reason})", sidecar
+            f"{sidecar.name}: metadatafilen är inte UTF-8 (rad {line}) – spara den som UTF-8 / "
+            f"sidecar is not UTF-8 (line {line}) – save it as UTF-8",
+            sidecar,
         ) from err
     except tomllib.TOMLDecodeError as err:
-        raise ReportLoadError(f"{sidecar.name}: ogiltig TOML / invalid TOML: {err}", sidecar) from err
+        raise ReportLoadError(f"{sidecar.name}: {_toml_problem(err)}", sidecar) from err
     try:
         return ReportMeta.model_validate(data)
     except ValidationError as err:
@@ -69,11 +72,54 @@ def read_sidecar(path: Path) -> ReportMeta | None:
         raise ReportLoadError(f"{sidecar.name}: {problems}", sidecar) from err
 
 
+_TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def _toml_problem(err: tomllib.TOMLDecodeError) -> str:
+    """'ogiltig TOML / invalid TOML (rad/line 1, kolumn/column 6): Expected '=' after a key …', with the
+    usual form of a line as a hint (the parser's own words are English only)."""
+    message = str(err)
+    place = _TOML_PLACE.search(message)
+    where = f" (rad/line {place[1]}, kolumn/column {place[2]})" if place else ""
+    detail = _TOML_PLACE.sub("", message)
+    hint = 'en rad ska se ut som / a line should read: title = "…"'
+    return f"ogiltig TOML / invalid TOML{where}: {detail} – {hint}"
+
+
+def _sidecar_text(data: bytes) -> str:
+    """TOML is UTF-8, but Windows editors add a byte-order mark or save as UTF-16 ("Unicode"): a BOM makes
+    the encoding certain, so those are read. Other encodings are refused rather than guessed."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
+
+
+_YEAR_RANGE = re.compile(r"year (\d+) is outside (\S+)")
+
+
 def describe_validation_error(error: dict) -> str:
     """One pydantic error in plain words: Swedish first, English after."""
-    name = ".".join(str(part) for part in error.get("loc", ())) or None
+    loc = error.get("loc", ())
+    # `years[1]` is reported as the field 'years': the position is in the value shown.
+    name = ".".join(str(part) for part in loc if not isinstance(part, int)) or None
     kind = error.get("type", "")
     quoted = f"'{name}'"
+    value = error.get("input")
+    if kind in ("int_parsing", "int_type", "int_from_float") and any(isinstance(part, int) for part in loc):
+        return (
+            f"fältet {quoted} ska vara en lista med årtal ({value!r} är inget årtal) / "
+            f"field {quoted} must be a list of years ({value!r} is not a year)"
+        )
+    if kind == "string_type" and isinstance(value, int | float):
+        return (
+            f'fältet {quoted} ska vara text inom citattecken, t.ex. {name} = "{value}" / '
+            f'field {quoted} must be text in quotes, e.g. {name} = "{value}"'
+        )
+    if kind == "value_error" and (m := _YEAR_RANGE.search(str(error.get("msg", "")))):
+        return (
+            f"årtalet {m[1]} ligger utanför {m[2]} (fältet 'period' eller 'years') / "
+            f"year {m[1]} is outside {m[2]} (field 'period' or 'years')"
+        )
     if kind == "missing":
         return f"fältet {quoted} saknas / field {quoted} is missing"
     if kind == "extra_forbidden":

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.lexicon import SwedishLexicon
+from index.lexicon import MAX_WORD_LENGTH, SwedishLexicon
 from index.models import OcrAssessment
 from index.textmap import MappedText
 
@@ -140,6 +140,8 @@ def assess(
 
 def variants(word: str, optional: dict[str, tuple[str, ...]] | None = None) -> list[Variant]:
     """OCR-confusion variants of `word` (not itself), fewest optional edits first, at most MAX_VARIANTS."""
+    if len(word) > MAX_WORD_LENGTH:
+        return []  # no word; and the walk below recurses once per character
     rules = _OPTIONAL if optional is None else optional
     found: dict[str, int] = {}
 

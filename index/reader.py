@@ -74,6 +74,12 @@ class IndexReader:
         """True when another process has switched in a newer generation."""
         return current_generation(self._settings.index_dir) != self.generation
 
+    def close(self) -> None:
+        """Release the generation's vector files (the writer deletes old generations)."""
+        if self._vectors is not None:
+            self._vectors.close()  # type: ignore[attr-defined]
+            self._vectors = None
+
     def report(self, report_id: str) -> ReportEntry:
         return self.manifest.reports[report_id]
 
@@ -82,7 +88,7 @@ class IndexReader:
         if self._vectors is None:
             from index.vectors import VectorStore
 
-            self._vectors = VectorStore(self.generation / "chroma", self.manifest.embedder)
+            self._vectors = VectorStore.open(self._settings, self.generation, self.manifest.embedder)
         return self._vectors
 
     def lexical_scores(self, query: str, analyzer: Analyzer) -> np.ndarray:

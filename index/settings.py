@@ -51,8 +51,27 @@ class Settings(BaseSettings):
     candidates: int = Field(default=50, ge=5, le=1000)
     """Candidates each retriever hands to fusion."""
 
+    max_file_mb: float = Field(default=50, gt=0)
+    """Larger report files are skipped with a message before a byte is read. The shipped reports are under
+    0.1 MB; a 50 MB text export would be ~50 000 passages, hours of embedding on a laptop."""
+
+    max_question_chars: int = Field(default=2000, ge=10, le=1_000_000)
+    """Longest question answered (characters, after control characters and extra spaces are dropped); a
+    longer one is refused with a message. The model reads about 512 tokens (≈2 000 characters) anyway."""
+
     export_dir: Path | None = None
     """Where answers and memos are saved as Markdown. Default `export/` in the data directory."""
+
+    chroma_url: str | None = None
+    """A shared Chroma server (`http://host:8000`) for the dense vectors instead of the data directory.
+    The clients of one server must share the data directory too (lexical index, chunks, figures)."""
+
+    chroma_token: str | None = None
+    """Sent as `Authorization: Bearer <token>` to the Chroma server (for a proxy that checks it)."""
+
+    fault_point: str | None = Field(default=None, pattern=r"^[a-z-]+(:[0-9]+)?$")
+    """For tests only: a checkpoint of the index writer (`index.faults.CHECKPOINTS`, optionally `:hit`) at
+    which `finsam index` kills itself with SIGKILL, to prove that a crash there never loses the index."""
 
     @field_validator("corpus_dir", "data_dir", mode="after")
     @classmethod

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Label, ProgressBar, Static
 
 from assistant.export import ExportError, answer_markdown, export_folder, session_markdown, write_markdown
 from assistant.followup import Context, context_from, resolve_followup
+from assistant.question import QuestionRejected
 from assistant.ui.commands import FilterCommands, filter_options
 from assistant.ui.filter_screen import FilterScreen
 from assistant.ui.help_screen import HelpScreen
@@ -259,6 +260,9 @@ class FinsamApp(App[None]):
                 series = None  # no chart beside "Finns inte i rapporterna": those figures answer nothing
                 if answer.supported:
                     series = answer_series(answer.figures, reader.figures, reader.subjects)
+        except QuestionRejected as rejected:  # empty or too long: the message says what to do
+            self.post_message(AnswerFailed(number, str(rejected)))
+            return
         except Exception as exc:  # shown on the question's transcript row
             self.post_message(AnswerFailed(number, f"{type(exc).__name__}: {exc}"))
             return

@@ -215,7 +215,11 @@ class SeriesChart(PlotextPlot):
         plt.clear_figure()
         if series is None:
             return
-        plt.bar([p.period for p in series.points], [p.value for p in series.points])
+        from index.numbers import format_swedish
+
+        # The value under each bar: the axis alone rounds it ("35.7") and uses a decimal point.
+        labels = [f"{p.period}: {format_swedish(p.value, None)}" for p in series.points]
+        plt.bar(labels, [p.value for p in series.points])
         plt.title(chart_title(series))
         self.refresh()
 

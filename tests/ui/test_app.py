@@ -365,3 +365,12 @@ def test_figure_column_widths(cells, expected):
     from assistant.ui.widgets import column_widths
 
     assert column_widths([tuple(Text(c) for c in row) for row in cells]) == expected
+
+
+@pytest.mark.anyio
+async def test_too_long_question_is_refused_with_its_reason(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, "Hur många deltagare? " * 200)
+        row = exchange_text(app.exchanges[0]).plain  # the row is taller than the screen
+        assert "Fel: Frågan är för lång" in row and "QuestionRejected" not in row
+        assert app.exchanges[0].answer is None and app.is_running

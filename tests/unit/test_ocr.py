@@ -8,7 +8,7 @@ import re
 import pytest
 
 from index import lexicon as lexicon_module
-from index.lexicon import SwedishLexicon
+from index.lexicon import MAX_WORD_LENGTH, SwedishLexicon
 from index.ocr import (
     MAX_VARIANTS,
     OCR_THRESHOLD,
@@ -128,6 +128,15 @@ def test_variants_are_bounded_and_ordered_by_edits():
     assert [v.edits for v in found] == sorted(v.edits for v in found)
     assert "öka" in {v.text for v in variants("6ka")}
     assert all(not re.search(r"[é0-9&]", v.text) for v in variants("férsérjningsstéd"))
+
+
+@pytest.mark.parametrize("length", [MAX_WORD_LENGTH + 1, 1500, 20_000])
+def test_overlong_words_are_left_alone_without_recursing(lexicon, length):
+    word = "Férbundet" + "x" * (length - len("Férbundet"))  # a damaged start glued to a long run
+    assert variants(word) == []
+    assert repair_word(word, lexicon) is None
+    text, changed = repair_text(MappedText.identity(f"Det {word} och férbundet."), lexicon)
+    assert word in text.text and "förbundet" in text.text and changed == 1
 
 
 def test_ocr_page_is_detected_and_clean_pages_are_not(loaded_reports, lexicon):
