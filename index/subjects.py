@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from index.headings import SEPARATOR
 from index.lexical import fold
@@ -40,6 +40,8 @@ FUZZY_TOKEN_RATIO = 88.0
 """A word of 8+ letters in free text spells a name's word from this ratio. In the OCR report 83 % of the
 damaged long words score ≥ 88 against their repair (median 91); the nearest other word to a name's word
 scores 83 ('arbetsmarknadsintrade' / 'arbetsmarknadstorget')."""
+FUZZY_TOKEN_MIN = 8
+"""Words this long or longer may match a name's word with OCR damage (at FUZZY_TOKEN_RATIO)."""
 COMMON_WORD_ZIPF = 3.0
 """A name made only of words this common ('Ett steg till') is matched in text only together with its place."""
 
@@ -373,6 +375,9 @@ def _ascii_loss(text: str) -> int:
 class SubjectRegistry:
     subjects: dict[str, Subject] = field(default_factory=dict)
     _spellings: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+    """Form index and names found per text; cleared whenever a subject or an alias is added. Without it
+    every figure rebuilt the index of every form: indexing time grew with the square of the corpus."""
 
     # building
 
@@ -398,6 +403,7 @@ class SubjectRegistry:
         parsed = parse_name(name)
         if not parsed.core:
             raise ValueError(f"{name!r} names no subject (a place, a period or a prefix alone)")
+        self._cache.clear()
         subject = self.subjects.get(parsed.key) or self._same_subject(parsed)
         if subject is None:
             subject = Subject(parsed.key, parsed.display, place=parsed.place)
@@ -450,6 +456,7 @@ class SubjectRegistry:
                     taken = self._all_forms() - {f for subj in found for f in subj.forms()}
                     for subject in found:
                         if inner not in subject.aliases and parse_name(inner).core not in taken:
+                            self._cache.clear()
                             subject.aliases.add(inner)
                             subject.name = self._display_name(subject)
                             added += 1
@@ -462,15 +469,25 @@ class SubjectRegistry:
         return same_start and (is_abbreviation(inner) or (is_abbreviation(name.split()[-1]) and " " in inner))
 
     def _all_forms(self) -> set[str]:
-        return {f for s in self.subjects.values() for f in s.forms()} | set(self.subjects)
+        return set(self._by_form()) | set(self.subjects)
 
     # finding
 
     def _by_form(self) -> dict[str, list[Subject]]:
-        index: dict[str, list[Subject]] = defaultdict(list)
-        for subject in self.subjects.values():
-            for form in subject.forms():
-                index[form].append(subject)
+        """Every form (core, alias, key) and the subjects it names. Shared: callers must not change it."""
+        index = self._cache.get("by_form")
+        if index is None:
+            index = defaultdict(list)
+            for subject in self.subjects.values():
+                for form in subject.forms():
+                    index[form].append(subject)
+            self._cache["by_form"] = index
+        return index
+
+    def _form_index(self) -> FormIndex:
+        index = self._cache.get("form_index")
+        if index is None:
+            index = self._cache["form_index"] = FormIndex.of(self._by_form())
         return index
 
     def _exact(self, name: str) -> list[Subject]:
@@ -505,16 +522,22 @@ class SubjectRegistry:
         """Subjects named in `text` (a question, a passage, OCR-damaged or typed without å/ä/ö), longest
         mention first. A name shared by places ('MoA') gives the variants whose place the text names;
         a name of common words only ('Ett steg till') counts only with its place in the text."""
+        found_in = self._cache.setdefault("found", {})
+        if text not in found_in:  # many figures share a sentence
+            found_in[text] = self._find_in_text(text)
+        return list(found_in[text])
+
+    def _find_in_text(self, text: str) -> list[Subject]:
         pairs = [(word, token) for word, tokens in _words(text) for token in tokens]
         words = [word for word, _ in pairs]
         tokens = [token for _, token in pairs]
         places = {p for p in map(place_of, tokens) if p}
-        forms = sorted(self._by_form().items(), key=lambda item: -len(item[0]))
+        index = self._form_index()
         matches: list[tuple[int, int, list[Subject]]] = []
         i = 0
         while i < len(tokens):
-            for form, subjects in forms:
-                size = _match_at(tokens, i, form.split())
+            for form, split, subjects in index.candidates(tokens[i]):
+                size = _match_at(tokens, i, split)
                 if size and self._counts(form, words[i : i + size], subjects, places):
                     matches.append((size, i, subjects))
                     i += size
@@ -556,6 +579,7 @@ class SubjectRegistry:
             subject = Subject(**{**row, "aliases": set(row["aliases"]), "reports": set(row["reports"])})
             registry.subjects[subject.key] = subject
             registry._spellings[subject.key].append(parse_name(subject.name).display)
+        registry._cache.clear()
         return registry
 
 
@@ -590,6 +614,43 @@ def _in_places(subjects: list[Subject], places: set[str]) -> list[Subject]:
     return named or [s for s in subjects if s.place is None] or subjects
 
 
+@dataclass(frozen=True)
+class FormIndex:
+    """The registry's forms, longest first as `find_in_text` tries them, found by their first word: only
+    forms that can match at a word are tried there, instead of every form at every word."""
+
+    ranked: list[tuple[str, list[str], list[Subject]]]
+    """(form, its words, the subjects it names), longest form first."""
+    by_first: dict[str, list[int]]
+    """First word → positions in `ranked`."""
+    long_firsts: list[str]
+    """First words long enough for `_match_at`'s OCR-tolerant comparison."""
+
+    @classmethod
+    def of(cls, by_form: dict[str, list[Subject]]) -> FormIndex:
+        ranked = [(form, form.split(), subjects) for form, subjects in by_form.items() if form.split()]
+        ranked.sort(key=lambda item: -len(item[0]))
+        by_first: dict[str, list[int]] = defaultdict(list)
+        for rank, (_, split, _) in enumerate(ranked):
+            by_first[split[0]].append(rank)
+        long_firsts = [w for w in by_first if len(w) >= FUZZY_TOKEN_MIN]
+        return cls(ranked, dict(by_first), long_firsts)
+
+    def candidates(self, token: str) -> list[tuple[str, list[str], list[Subject]]]:
+        """Every form `_match_at` could accept at a word `token` (a superset: it still checks), in rank order:
+        the same first word, that word with a genitive -s, or a long word near enough."""
+        ranks = set(self.by_first.get(token, ()))
+        if token.endswith("s"):
+            ranks.update(self.by_first.get(token[:-1], ()))
+        if len(token) >= FUZZY_TOKEN_MIN:
+            near = process.extract(
+                token, self.long_firsts, scorer=fuzz.ratio, score_cutoff=FUZZY_TOKEN_RATIO, limit=None
+            )
+            for word, _, _ in near:
+                ranks.update(self.by_first[word])
+        return [self.ranked[rank] for rank in sorted(ranks)]
+
+
 def _match_at(tokens: list[str], i: int, form: list[str]) -> int:
     """Length of `form` if the text's words from `i` spell it: equal, a genitive -s on the last word, or a
     long word near enough (OCR damage)."""
@@ -600,7 +661,11 @@ def _match_at(tokens: list[str], i: int, form: list[str]) -> int:
         last = j == len(form) - 1
         if got == want or (last and got == want + "s"):
             continue
-        if len(want) >= 8 and len(got) >= 8 and fuzz.ratio(got, want) >= FUZZY_TOKEN_RATIO:
+        if (
+            len(want) >= FUZZY_TOKEN_MIN
+            and len(got) >= FUZZY_TOKEN_MIN
+            and fuzz.ratio(got, want) >= FUZZY_TOKEN_RATIO
+        ):
             continue
         return 0
     return len(form)

@@ -685,3 +685,25 @@ def test_headings_of_splits_joined_siblings():
 )
 def test_display_names(registry, name, display):
     assert registry.resolve(name).name == display
+
+
+def test_form_index_offers_every_form_that_can_match(registry):
+    """The first-word index is only a shortcut: at every word of two real reports, the forms it offers
+    include every form that `_match_at` accepts when all forms are tried."""
+    from index.subjects import FormIndex, _match_at, _tokens
+
+    index = FormIndex.of(registry._by_form())
+    for report in (CLEAN_REPORTS[0], OCR_REPORT):
+        tokens = _tokens(corpus_text(report)[:20000])
+        for i, token in enumerate(tokens):
+            offered = {form for form, _, _ in index.candidates(token)}
+            accepted = {form for form, split, _ in index.ranked if _match_at(tokens, i, split)}
+            assert accepted <= offered, (token, accepted - offered)
+
+
+def test_found_names_follow_aliases_added_later():
+    registry = SubjectRegistry()
+    registry.add("Arbetsmarknadstorget", "r")
+    assert registry.find_in_text("AMT hade 95 deltagare") == []  # cached: AMT is no alias yet
+    assert registry.add_aliases_from_text("Arbetsmarknadstorget (AMT) startade 2014.") == 1
+    assert [s.key for s in registry.find_in_text("AMT hade 95 deltagare")] == ["arbetsmarknadstorget"]
