@@ -453,10 +453,8 @@ def write_report(raw: Path, out: Path, plot: Path) -> None:
         "",
         f"![latency and throughput against corpus size]({plot.name})",
         "",
-        "The load average at the start of each size is written beside its hybrid p50: the 10- and 100-report",
-        "runs shared the cores with four other engineers (load ≈ 7), the 1 000-report run much less (≈ 1–2),",
-        "so the fall of latency and rise of throughput at 1 000 reports is the machine, not the corpus size",
-        "(and the 1 000-report build skips subject resolution, see Findings).",
+        "The last column is the load average (1/5/15 min) when each size started: on 2 cores a load above 2",
+        "slows every figure of that row, so compare rows measured at similar loads.",
         "",
     ]
     for r in results:
