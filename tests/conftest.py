@@ -13,6 +13,24 @@ CORPUS = REPO / "corpus"
 
 set_offline_environment()
 
+# Two small reports written in tests (figures read from these texts, not from the shipped corpus).
+ALPHA = """Alfaprojektet
+
+Resultat
+
+Under 2019 har Alfaprojektet arbetat med 40 personer, varav 22 kvinnor och 18 män. Av dessa har tolv
+gått vidare till arbete och fem till studier. Projektet drivs av kommunen i samverkan med
+Arbetsförmedlingen och Försäkringskassan.
+"""
+
+BETA = """Betainsatsen
+
+Målgrupp
+
+Betainsatsen vänder sig till unga vuxna som varken arbetar eller studerar. Under 2019 deltog 15
+personer. Insatsen finansieras av samordningsförbundet med 300 000 kronor.
+"""
+
 
 def write_report(
     folder: Path,

@@ -21,19 +21,11 @@ from assistant.results import Answer
 from index.embed import FakeEmbedder
 from index.pipeline import build_index
 from index.settings import Settings
-from tests.conftest import write_report
+from tests.conftest import ALPHA, write_report
 
 REPO = Path(__file__).resolve().parents[2]
 LIMIT = Settings.model_fields["max_question_chars"].default
 
-ALPHA = """Alfaprojektet
-
-Resultat
-
-Under 2019 har Alfaprojektet arbetat med 40 personer, varav 22 kvinnor och 18 män. Av dessa har tolv
-gått vidare till arbete och fem till studier. Projektet drivs av kommunen i samverkan med
-Arbetsförmedlingen och Försäkringskassan.
-"""
 
 # Report text that a careless export or a hostile sender could produce: Rich/Textual markup, an ANSI escape
 # sequence (two control characters: below the loader's "binary file" threshold) and a bidi override.

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_report
+from tests.conftest import ALPHA, BETA, write_report
 
 REPO = Path(__file__).resolve().parents[2]
 OFFLINE_VARIABLES = (
@@ -182,22 +182,6 @@ GUARD = textwrap.dedent(
     '''
 )
 
-ALPHA = """Alfaprojektet
-
-Resultat
-
-Under 2019 har Alfaprojektet arbetat med 40 personer, varav 22 kvinnor och 18 män. Av dessa har tolv
-gått vidare till arbete och fem till studier. Projektet drivs av kommunen i samverkan med
-Arbetsförmedlingen och Försäkringskassan.
-"""
-
-BETA = """Betainsatsen
-
-Målgrupp
-
-Betainsatsen vänder sig till unga vuxna som varken arbetar eller studerar. Under 2019 deltog 15
-personer. Insatsen finansieras av samordningsförbundet med 300 000 kronor.
-"""
 
 # strace lines: `1234 connect(3, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("1.2.3.4")}, 16)`
 _SYSCALL = re.compile(r"^(?P<pid>\d+)\s+(?P<call>connect|sendto|sendmsg|sendmmsg)\((?P<args>.*)$")

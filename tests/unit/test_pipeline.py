@@ -9,24 +9,7 @@ from index.embed import FakeEmbedder
 from index.generations import current_generation
 from index.pipeline import build_index
 from index.reader import IndexReader
-from tests.conftest import write_report
-
-ALPHA = """Alfaprojektet
-
-Resultat
-
-Under 2019 har Alfaprojektet arbetat med 40 personer, varav 22 kvinnor och 18 män. Av dessa har tolv
-gått vidare till arbete och fem till studier. Projektet drivs av kommunen i samverkan med
-Arbetsförmedlingen och Försäkringskassan.
-"""
-
-BETA = """Betainsatsen
-
-Målgrupp
-
-Betainsatsen vänder sig till unga vuxna som varken arbetar eller studerar. Under 2019 deltog 15
-personer. Insatsen finansieras av samordningsförbundet med 300 000 kronor.
-"""
+from tests.conftest import ALPHA, BETA, write_report
 
 GAMMA = """Gammaverksamheten
 
