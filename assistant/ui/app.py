@@ -116,6 +116,13 @@ def real_engine_factory(settings: Settings) -> EngineFactory:
     return factory
 
 
+CHAT_ACTIONS = frozenset(
+    {"choose_filters", "clear_filters", "clear_context", "copy_answer", "save_answer", "open_source"}
+    | {"rebuild_index"}
+)
+"""Actions that act on the chat's shown answer or filters."""
+
+
 class FinsamApp(App[None]):
     CSS_PATH = "finsam.tcss"
     TITLE = "finsam"
@@ -463,6 +470,10 @@ class FinsamApp(App[None]):
     def action_clear_context(self) -> None:
         self.set_context(None)
         self.notify("Sammanhang rensat: nästa fråga ställs som den skrivs.")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The chat's own keys are off (and out of the footer) over the report viewer and filter dialog."""
+        return not (action in CHAT_ACTIONS and isinstance(self.screen, ReportViewer | FilterScreen))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

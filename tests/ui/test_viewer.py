@@ -79,3 +79,20 @@ async def test_viewer_scrolls_a_long_report_to_the_passage(settings, tmp_path):
         body = viewer.query_one("#viewer-body", VerticalScroll)
         assert body.scroll_y > 0  # not left at the top of the report
         assert "kvantfysik" in screen_text(body)
+
+
+@pytest.mark.anyio
+async def test_chat_keys_are_off_over_the_viewer(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(pilot, ALPHA_QUESTION)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportViewer)
+        footer = screen_text(app.screen.query_one("Footer"))
+        assert "Tillbaka" in footer and "Filter" not in footer and "Uppdatera index" not in footer
+        await pilot.press("ctrl+f")  # would open the filter dialog over the report
+        await pilot.pause()
+        assert isinstance(app.screen, ReportViewer)
+        await pilot.press("escape", "ctrl+f")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReportViewer)  # on the chat the key works again
