@@ -41,9 +41,6 @@ class ReportDocument:
     def ocr_repaired(self) -> bool:
         return any(p.ocr_repaired for p in self.parts)
 
-    def position(self, chunk_id: str) -> int | None:
-        return next((i for i, p in enumerate(self.parts) if p.chunk_id == chunk_id), None)
-
 
 SEAM_PROBE = 24
 """Characters of a part's start sought at the end of the part before: enough not to match by chance."""

@@ -6,6 +6,7 @@ build itself then decides exactly, by content hash, what to index."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from index.catalog import MANIFEST, Manifest
@@ -49,6 +50,12 @@ def _modified(path: Path) -> float:
     return max(times)
 
 
+@lru_cache(maxsize=2)
+def _manifest(generation: Path) -> Manifest:
+    """A published generation never changes, so its manifest is read once, not at every look."""
+    return Manifest.load(generation)
+
+
 def corpus_changes(settings: Settings) -> CorpusChanges:
     """What a build would look at again. Files the live index skipped as problems count as new only when
     they changed after that build: a broken file is offered once, not every few seconds."""
@@ -59,7 +66,7 @@ def corpus_changes(settings: Settings) -> CorpusChanges:
     if live is None:
         return CorpusChanges()  # nothing built yet: the first build covers everything
     built_at = (live / MANIFEST).stat().st_mtime
-    manifest = Manifest.load(live)
+    manifest = _manifest(live)
     try:
         paths, _ = discover(settings.corpus_dir, settings.max_file_mb)  # too large: skipped, not offered
     except ReportLoadError:  # the folder is gone; the live index stays as it is

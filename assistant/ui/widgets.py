@@ -202,10 +202,6 @@ class FiguresTable(DataTable):
         self.add_rows(rows)
 
 
-def chart_title(series: Series) -> str:
-    return f"{series.subject}: {series.name} ({series.unit})"
-
-
 class SeriesChart(PlotextPlot):
     """A bar per period of the series the answer's figure belongs to; hidden when there is none."""
 
@@ -220,7 +216,7 @@ class SeriesChart(PlotextPlot):
         # The value under each bar: the axis alone rounds it ("35.7") and uses a decimal point.
         labels = [f"{p.period}: {format_swedish(p.value, None)}" for p in series.points]
         plt.bar(labels, [p.value for p in series.points])
-        plt.title(chart_title(series))
+        plt.title(f"{series.subject}: {series.name} ({series.unit})")
         self.refresh()
 
 
