@@ -76,14 +76,6 @@ def child_index(args) -> dict:
 
     settings = _settings(args)
     embedder = StandInVectors() if args.stand_in else (lambda: load_embedder(settings))
-    if args.skip_subjects:
-        import index.pipeline
-
-        # Subject resolution is quadratic in the corpus (SubjectRegistry.find_in_text tries every known
-        # name at every word): 7.9 s at 10 reports, 189 s at 100. Skipped, and said so, where it cannot fit.
-        index.pipeline._subject_of = lambda figure, chunk, registry, entries: (
-            entries[chunk.report_id].meta.organisation
-        )
     t0 = time.perf_counter()
     result = build_index(settings, embedder)
     return {
@@ -193,7 +185,8 @@ def bench_size(n: int, args, work: Path, save) -> dict:
         (data / "models").symlink_to(models)
     templates = gen_corpus.load_templates(REPO / "corpus", include_ocr=not args.no_ocr)
     t0 = time.perf_counter()
-    reports = gen_corpus.generate(templates, n + 1, args.seed)  # the extra one is the incremental add
+    pages = args.pages or gen_corpus.PAGES_PER_REPORT
+    reports = gen_corpus.generate(templates, n + 1, args.seed, pages)  # the extra one is the incremental add
     gen_corpus.write_corpus(reports[:n], corpus)
     gen_s = time.perf_counter() - t0
     env = {**os.environ, "FINSAM_DATA_DIR": str(data), "FINSAM_CORPUS_DIR": str(corpus)}
@@ -202,8 +195,6 @@ def bench_size(n: int, args, work: Path, save) -> dict:
     me = str(Path(__file__).resolve())
     base = ["--data", str(data), "--corpus", str(corpus)]
     flags = ["--stand-in"] if stand_in else []
-    skip_subjects = bool(args.skip_subjects_above) and n > args.skip_subjects_above
-    flags += ["--skip-subjects"] if skip_subjects else []
     load = os.getloadavg()
     print(f"[{n}] generated {n} reports in {gen_s:.1f} s; indexing ({'stand-in' if stand_in else 'real'})")
     full, wall, rss, err = run_child([me, "child-index", *base, *flags], env)
@@ -213,7 +204,7 @@ def bench_size(n: int, args, work: Path, save) -> dict:
     result: dict = {
         "reports": n,
         "stand_in": stand_in,
-        "skip_subjects": skip_subjects,
+        "pages_per_report": pages,
         "generate_s": gen_s,
         "full": {**full, "wall_s": wall, "peak_rss_mb": rss},
         "load_before": load,
@@ -306,8 +297,6 @@ def _row(r: dict, rate: float | None) -> list[str]:
     latency = [f"{q[m]['p50_ms']:.0f} / {q[m]['p95_ms']:.0f}" if m in q else "not measured" for m in MODES]
     query_rss = f"{r['query']['peak_rss_mb']:.0f}" if "query" in r else "–"
     vectors = "stand-in" if r["stand_in"] else "e5-small"
-    if r.get("skip_subjects"):
-        vectors += ", subjects skipped"
     no_model = full["seconds"] - stages.get(EMBED, 0.0)
     if r["stand_in"] and rate:
         with_model = f"≈ {(no_model + full['chunks'] / rate) / 60:.0f} min (*extrapolated*)"
@@ -506,7 +495,7 @@ def main() -> None:
     run.add_argument("--models-from", default=os.environ.get("FINSAM_DATA_DIR", str(Settings().data_dir)))
     run.add_argument("--raw", required=True)
     run.add_argument("--no-ocr", action="store_true", help="generate from text-layer reports only")
-    run.add_argument("--skip-subjects-above", type=int, default=0, help="skip subject resolution above N")
+    run.add_argument("--pages", type=int, default=None, help="pages per report (gen_corpus's default)")
     run.add_argument("--threads", type=int, default=0, help="OMP_NUM_THREADS for the children (0: default)")
     run.add_argument("--work")
     run.add_argument("--keep", action="store_true")
@@ -519,7 +508,6 @@ def main() -> None:
         child.add_argument("--data", required=True)
         child.add_argument("--corpus", required=True)
         child.add_argument("--stand-in", action="store_true")
-        child.add_argument("--skip-subjects", action="store_true")
         child.add_argument("--questions")
         child.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()

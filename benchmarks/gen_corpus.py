@@ -1,6 +1,7 @@
 """Synthetic national corpus: N reports recombined and varied from the shipped reports; deterministic.
 
-    .venv/bin/python benchmarks/gen_corpus.py OUT_DIR --reports 1000 [--seed 7] [--source corpus] [--no-ocr]
+    .venv/bin/python benchmarks/gen_corpus.py OUT_DIR --reports 1000 [--seed 7] [--pages 62] [--source corpus]
+        [--no-ocr]
 
 Reports are grouped into invented federations (about twelve reports each, over consecutive years), so series
 across reports exist as in a real national corpus. Each report starts from one shipped report (a template)
@@ -10,7 +11,9 @@ and varies it:
 - distinctive insats names (Arbetsmarknadstorget/AMT, Tidsam, MoA …) renamed per federation;
 - years shifted to the report's year (dates and sidecar periods too); pages borrowed from other templates
   get their own template's shift;
-- pages recombined: some pages dropped, some replaced by pages of other templates;
+- pages recombined: some pages dropped, some replaced by pages of other templates, and pages of the other
+  templates appended until the report has about `pages` pages (a federation's report often carries its
+  insatser's own reports as appendices), so 1 000 reports make ~150 000 passages;
 - figures perturbed by one integer factor per report (1, 2 or 3) on prose lines: every count and amount of a
   prose line is multiplied, percentages, years, dates and section numbers are not. An integer factor keeps
   sums, differences and shares of prose figures exact (95 = 48 + 47 becomes 190 = 96 + 94). Table rows
@@ -41,6 +44,8 @@ from index.load import split_on_leading_space  # noqa: E402
 REPORTS_PER_FEDERATION = 12
 FIRST_YEAR, LAST_YEAR = 2008, 2025
 FACTORS = (1, 1, 2, 3)
+#: Pages per report on average (±15 %); with the shipped templates a page makes about 2.6 passages.
+PAGES_PER_REPORT = 62
 
 _HEADS = (
     "Bjur Kvarn Lin Ös Sten Hed Ny Al Berg Ek Sjö Strand Vall Hög Lång Tall Gran Björk Ås Fors Ham Mjö "
@@ -214,8 +219,10 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
-def generate(templates: list[Template], n: int, seed: int) -> list[GeneratedReport]:
-    """`n` reports, the same for the same templates and seed."""
+def generate(
+    templates: list[Template], n: int, seed: int, pages_per_report: int = PAGES_PER_REPORT
+) -> list[GeneratedReport]:
+    """`n` reports, the same for the same templates, seed and page count."""
     rng = random.Random(seed)
     taken: set[str] = set()
     reports: list[GeneratedReport] = []
@@ -231,17 +238,11 @@ def generate(templates: list[Template], n: int, seed: int) -> list[GeneratedRepo
             pair = rng.sample(templates, min(2, len(templates)))
         base = pair[(i % 2) % len(pair)]
         factor = rng.choice(FACTORS)
-        pages: list[str] = []
-        for page in base.pages:
-            roll = rng.random()
-            if roll < 0.08 and len(base.pages) > 3:
-                continue  # dropped
-            source, text = base, page
-            if roll > 0.85:
-                source = rng.choice(templates)
-                text = rng.choice(source.pages)
-            varied = shift_years(rename(text, federation), report_year - source.base_year)
-            pages.append(scale_figures(varied, factor))
+        chosen = _choose_pages(rng, base, templates, round(pages_per_report * rng.uniform(0.85, 1.15)))
+        pages = [
+            scale_figures(shift_years(rename(text, federation), report_year - source.base_year), factor)
+            for source, text in chosen
+        ]
         sidecar = _sidecar(base, federation, report_year - base.base_year, seed, factor)
         org = _slug(federation.name.removeprefix("Samordningsförbundet "))
         report_id = f"{org}_{_slug(base.meta['report_type'])}_{report_year}"
@@ -250,6 +251,32 @@ def generate(templates: list[Template], n: int, seed: int) -> list[GeneratedRepo
         ids.add(report_id)
         reports.append(GeneratedReport(report_id, "\f".join(pages), sidecar, base.name, factor))
     return reports
+
+
+def _choose_pages(
+    rng: random.Random, base: Template, templates: list[Template], target: int
+) -> list[tuple[Template, str]]:
+    """The base template's pages, a few dropped or swapped for other templates' pages, then other templates'
+    pages appended up to `target` pages; no page twice in one report."""
+    others = [(t, i) for t in templates if t is not base for i in range(len(t.pages))]
+    rng.shuffle(others)
+    used: set[tuple[str, int]] = set()
+    chosen: list[tuple[Template, str]] = []
+    for page in base.pages:
+        roll = rng.random()
+        if roll < 0.08 and len(base.pages) > 3:
+            continue  # dropped
+        if roll > 0.85 and others:
+            source, index = others.pop()
+            used.add((source.name, index))
+            chosen.append((source, source.pages[index]))
+        else:
+            chosen.append((base, page))
+    while len(chosen) < target and others:
+        source, index = others.pop()
+        if (source.name, index) not in used:
+            chosen.append((source, source.pages[index]))
+    return chosen
 
 
 def _sidecar(base: Template, federation: Federation, shift: int, seed: int, factor: int) -> dict:
@@ -282,10 +309,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--reports", type=int, default=100)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--pages", type=int, default=PAGES_PER_REPORT, help="pages per report on average")
     parser.add_argument("--source", type=Path, default=REPO / "corpus")
     parser.add_argument("--no-ocr", action="store_true", help="skip OCR'd templates (their cleaning is slow)")
     args = parser.parse_args(argv)
-    reports = generate(load_templates(args.source, not args.no_ocr), args.reports, args.seed)
+    reports = generate(load_templates(args.source, not args.no_ocr), args.reports, args.seed, args.pages)
     write_corpus(reports, args.out)
     print(f"{len(reports)} rapporter skrivna till {args.out}")
 

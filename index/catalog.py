@@ -75,10 +75,8 @@ class Manifest:
 
 
 def save_chunks(folder: Path, chunks: list[Chunk]) -> None:
-    with open(folder / CHUNKS, "w", encoding="utf-8") as fh:
-        for chunk in chunks:
-            fh.write(json.dumps(asdict(chunk), ensure_ascii=False))
-            fh.write("\n")
+    with open(folder / CHUNKS, "w", encoding="utf-8") as fh:  # flat fields: see save_figures
+        fh.writelines(json.dumps(vars(chunk), ensure_ascii=False) + "\n" for chunk in chunks)
 
 
 def load_chunks(folder: Path) -> list[Chunk]:
@@ -91,10 +89,10 @@ SUBJECTS = "subjects.json"
 
 
 def save_figures(folder: Path, figures: list[Figure]) -> None:
+    # A figure's fields are flat, so its __dict__ is what asdict would build by deep-copying every field
+    # (11 of 12 s writing 108 000 figures).
     with open(folder / FIGURES, "w", encoding="utf-8") as fh:
-        for figure in figures:
-            fh.write(json.dumps(asdict(figure), ensure_ascii=False))
-            fh.write("\n")
+        fh.writelines(json.dumps(vars(figure), ensure_ascii=False) + "\n" for figure in figures)
 
 
 def load_figures(folder: Path) -> list[Figure]:

@@ -38,7 +38,7 @@ from index.generations import (
     publish,
     remove_leftovers,
 )
-from index.lexical import LexicalIndex
+from index.lexical import build_lexical
 from index.lock import IndexLock
 from index.models import Chunk, Figure, LoadProblem
 from index.progress import ProgressSink, StageClock, StageTiming
@@ -347,8 +347,11 @@ def _build(
 
     clock.start("ordindex", len(ANALYZERS))
     texts = [c.embed_text for c in chunks]
+    keys = [vector_key(c) for c in chunks]
     for number, analyzer in enumerate(ANALYZERS, start=1):
-        LexicalIndex.build(texts, analyzer).save(build / f"lexical-{analyzer}")
+        # Kept chunks' term counts come from the live generation: only new text is tokenized.
+        previous = live / f"lexical-{analyzer}" if live else None
+        build_lexical(texts, keys, analyzer, build / f"lexical-{analyzer}", previous)
         clock.advance()
         checkpoint(settings, "lexical-saved", number)
 
@@ -377,10 +380,11 @@ class _FigureSet:
 
 def _figures(live, kept_ids, new_chunks, table_figures, chunks, entries, clock) -> _FigureSet:
     """Figures of new chunks are extracted; kept reports' figures come from the live generation. Subjects
-    are resolved for all of them against a registry of every section in the corpus, so a new report can
-    join its insats to the same insats in older reports."""
+    are resolved against a registry of every section in the corpus, so a new report can join its insats to
+    the same insats in older reports; a kept figure is resolved again only if the registry's change could
+    touch it (see `RegistryChange`)."""
     from index.figures import extract_figures
-    from index.subjects import SubjectRegistry
+    from index.subjects import SubjectRegistry, registry_change
 
     registry = SubjectRegistry.from_sections((c.report_id, c.section) for c in chunks)
     for chunk in chunks:
@@ -391,16 +395,52 @@ def _figures(live, kept_ids, new_chunks, table_figures, chunks, entries, clock) 
         fresh.extend(extract_figures(chunk, entries[chunk.report_id].meta, ""))
         clock.advance()
     by_id = {c.chunk_id: c for c in chunks}
-    for figure in kept + fresh:
-        figure.subject = _subject_of(figure, by_id[figure.chunk_id], registry, entries)
+    of_section = functools.cache(registry.subject_of_section)  # ten figures to a section
+    old_registry = _live_registry(live) if kept else None
+    if old_registry is not None:
+        change = registry_change(old_registry, registry)
+        old_of_section = functools.cache(old_registry.subject_of_section)
+        may_mention = functools.cache(change.may_mention)
+
+        def still_valid(figure: Figure) -> bool:
+            section = by_id[figure.chunk_id].section
+            return (
+                figure.subject not in change.renamed
+                and _key(old_of_section(section)) == _key(of_section(section))
+                and not may_mention(figure.sentence)
+            )
+
+        kept_again = [f for f in kept if not still_valid(f)]
+    else:
+        kept_again = kept
+    for figure in kept_again + fresh:
+        figure.subject = _subject_of(figure, by_id[figure.chunk_id], registry, of_section, entries)
     return _FigureSet(kept + fresh, registry)
 
 
-def _subject_of(figure: Figure, chunk: Chunk, registry, entries) -> str:
+def _key(subject) -> str | None:
+    return subject.key if subject else None
+
+
+def _live_registry(live: Path | None) -> SubjectRegistry | None:
+    """The registry the live generation's figures were resolved with; None if it is missing or unreadable
+    (then every kept figure is resolved again: slower, never wrong)."""
+    from index.subjects import SubjectRegistry
+
+    path = live / SUBJECTS if live else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        return SubjectRegistry.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _subject_of(figure: Figure, chunk: Chunk, registry, of_section, entries) -> str:
     """The insats a sentence names ("ESF projekt MoA i Älvsbyn har haft 14 deltagare"), else the one its
     section is about, else the report's organisation."""
     named = registry.find_in_text(figure.sentence)
-    subject = named[0] if named else registry.subject_of_section(chunk.section)
+    subject = named[0] if named else of_section(chunk.section)
     return subject.name if subject else entries[chunk.report_id].meta.organisation
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -306,24 +306,28 @@ class SectionTree:
     headings: list[HeadingAt]
     recurring: set[str]
     children: dict[HeadingAt, list[HeadingAt]]
+    by_place: dict[tuple[str, str, int], list[HeadingAt]]
+    """(report, parent, depth) → the headings there: siblings without a walk over every heading."""
 
     @classmethod
     def of(cls, items: Iterable[tuple[str, str]]) -> SectionTree:
         headings = headings_of(items)
         by_place: dict[tuple[str, str, int], list[HeadingAt]] = defaultdict(list)
+        by_parent: dict[tuple[str, str, int], list[HeadingAt]] = defaultdict(list)
         for h in headings:
             by_place[(h.report, h.text, h.depth)].append(h)
+            by_parent[(h.report, h.parent, h.depth)].append(h)
         children: dict[HeadingAt, list[HeadingAt]] = {h: [] for h in headings}
         for h in headings:
             for parent in by_place.get((h.report, h.parent, h.depth - 1), []):
                 children[parent].append(h)
-        return cls(headings, recurring_keys(headings), children)
+        return cls(headings, recurring_keys(headings), children, dict(by_parent))
 
     def below(self, h: HeadingAt) -> set[str]:
         return {subject_key(c.text) for c in self.children[h]}
 
     def siblings(self, h: HeadingAt) -> list[HeadingAt]:
-        return [s for s in self.headings if (s.report, s.parent, s.depth) == (h.report, h.parent, h.depth)]
+        return self.by_place[(h.report, h.parent, h.depth)]
 
     def _named(self, h: HeadingAt) -> bool | None:
         """True for a heading that names a subject by its own words (a period or a proper name), False
@@ -374,7 +378,8 @@ def _ascii_loss(text: str) -> int:
 @dataclass
 class SubjectRegistry:
     subjects: dict[str, Subject] = field(default_factory=dict)
-    _spellings: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
+    _spellings: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter), repr=False)
+    """Each subject's spellings and how often each was seen: a list here made building quadratic."""
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
     """Form index and names found per text; cleared whenever a subject or an alias is added. Without it
     every figure rebuilt the index of every form: indexing time grew with the square of the corpus."""
@@ -390,9 +395,10 @@ class SubjectRegistry:
         for h in named:
             registry.add(h.text, h.report)
         # 'Tidsam' under 'Resultat på strukturell nivå' names no subject by itself, but a known one.
+        named_set = set(named)  # a list here made indexing quadratic: 128 of 137 s at 200 reports
         for h in tree.headings:
             key = subject_key(h.text)
-            if h not in named and key not in tree.recurring and not _structural(h, parse_name(h.text)):
+            if h not in named_set and key not in tree.recurring and not _structural(h, parse_name(h.text)):
                 found = registry.resolve(h.text, fuzzy=False)
                 if found:
                     found.reports.add(h.report)
@@ -411,7 +417,7 @@ class SubjectRegistry:
         subject.aliases.update(a for a in parsed.aliases if parse_name(a).core != subject.core)
         if report:
             subject.reports.add(report)
-        self._spellings[subject.key].append(parsed.display)
+        self._spellings[subject.key][parsed.display] += 1
         subject.name = self._display_name(subject)
         return subject
 
@@ -426,8 +432,8 @@ class SubjectRegistry:
         return next((s for s in here if s.core == near), None)
 
     def _display_name(self, subject: Subject) -> str:
-        spellings = self._spellings.get(subject.key) or [subject.name]
-        best = max(spellings, key=lambda s: (_ascii_loss(s), spellings.count(s)))
+        spellings = self._spellings.get(subject.key) or Counter([subject.name])
+        best = max(spellings, key=lambda s: (_ascii_loss(s), spellings[s]))  # ties: the first seen
         if subject.place and not any(place_of(t) for t in _tokens(best)):
             best = f"{best}, {subject.place}"
         initial = fold(best)[:1]
@@ -440,6 +446,8 @@ class SubjectRegistry:
     def add_aliases_from_text(self, text: str) -> int:
         """Aliases defined in running text: 'Arbetsmarknadstorget (AMT)', 'MoA (Motivera och aktivera)'.
         The words before the parenthesis must name a known subject exactly. Returns how many were added."""
+        if "(" not in text:  # most passages define nothing; normalising them all cost seconds
+            return 0
         added = 0
         norm = _normal(text)
         for m in _PAREN.finditer(norm):
@@ -578,9 +586,50 @@ class SubjectRegistry:
         for row in data["subjects"]:
             subject = Subject(**{**row, "aliases": set(row["aliases"]), "reports": set(row["reports"])})
             registry.subjects[subject.key] = subject
-            registry._spellings[subject.key].append(parse_name(subject.name).display)
+            registry._spellings[subject.key][parse_name(subject.name).display] += 1
         registry._cache.clear()
         return registry
+
+
+@dataclass(frozen=True)
+class RegistryChange:
+    """What differs between the registry a generation's figures were resolved with and a new one.
+
+    A kept figure's subject can only change if its sentence could mention a form that now names other
+    subjects (or none), if its section resolves to another subject, or if its subject was renamed; the
+    rest keep their subjects, so adding one report does not resolve every figure of the corpus again."""
+
+    forms: FormIndex
+    """Forms whose subjects (key and place) differ, or that only one registry knows."""
+    renamed: frozenset[str]
+    """Old display names of subjects renamed or gone."""
+
+    def may_mention(self, text: str) -> bool:
+        """Whether `text` could mention a changed form: `find_in_text`'s matching without its checks, so
+        a superset of the mentions it would find."""
+        tokens = [token for _, variants in _words(text) for token in variants]
+        return any(
+            _match_at(tokens, i, split)
+            for i, token in enumerate(tokens)
+            for _, split, _ in self.forms.candidates(token)
+        )
+
+
+def registry_change(old: SubjectRegistry, new: SubjectRegistry) -> RegistryChange:
+    def signature(registry: SubjectRegistry) -> dict[str, list[tuple[str, str]]]:
+        return {
+            form: sorted((s.key, s.place or "") for s in subjects)
+            for form, subjects in registry._by_form().items()
+        }
+
+    before, after = signature(old), signature(new)
+    changed = {form: [] for form in before.keys() | after.keys() if before.get(form) != after.get(form)}
+    renamed = frozenset(
+        s.name
+        for key, s in old.subjects.items()
+        if key not in new.subjects or new.subjects[key].name != s.name
+    )
+    return RegistryChange(FormIndex.of(changed), renamed)
 
 
 def nearest(core: str, cores: Iterable[str]) -> str | None:

@@ -110,3 +110,13 @@ def test_invented_places_avoid_real_and_repeated_names():
     assert len(set(names)) == 200
     assert not set(names) & gen_corpus._REAL
     assert not set(names) & set(SHIPPED_PLACES)
+
+
+@pytest.mark.parametrize("pages", [20, 55])
+def test_reports_grow_to_about_the_asked_page_count_without_repeating_a_page(templates, pages):
+    available = sum(len(t.pages) for t in templates)
+    for report in gen_corpus.generate(templates, 8, seed=3, pages_per_report=pages):
+        count = len(report.text.split("\f"))
+        assert count <= available
+        assert count >= min(round(pages * 0.85), available - 3), report.report_id
+        assert count <= max(round(pages * 1.15), 40), report.report_id  # 40: longest template
