@@ -373,3 +373,22 @@ def ui_cmd(ctx: typer.Context) -> None:
     from assistant.ui import make_app
 
     make_app(_settings(ctx)).run()
+
+
+@app.command("chroma-gate")
+def chroma_gate_cmd(
+    listen: Annotated[str, typer.Option(help="VÄRD:PORT som klienterna ansluter till.")] = "127.0.0.1:8001",
+    upstream: Annotated[str, typer.Option(help="Chroma-servern ('chroma run').")] = "http://127.0.0.1:8000",
+    token_file: Annotated[
+        Path | None, typer.Option("--token-file", help="Giltiga token, en per rad (läses om vid ändring).")
+    ] = None,
+) -> None:
+    """Släpp in förfrågningar till Chroma-servern bara med giltig token (FINSAM_CHROMA_TOKEN hos klienterna).
+
+    Token läses från --token-file och/eller FINSAM_CHROMA_GATE_TOKEN, aldrig från kommandoraden."""
+    from index.chroma_gate import GateError, serve
+
+    try:
+        serve(listen, upstream, token_file)
+    except GateError as exc:
+        raise CliError(str(exc)) from exc

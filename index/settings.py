@@ -67,7 +67,8 @@ class Settings(BaseSettings):
     The clients of one server must share the data directory too (lexical index, chunks, figures)."""
 
     chroma_token: str | None = None
-    """Sent as `Authorization: Bearer <token>` to the Chroma server (for a proxy that checks it)."""
+    """Sent as `Authorization: Bearer <token>` to the Chroma server; `finsam chroma-gate` in front of
+    `chroma run` checks it (chroma 1.x's own server checks no tokens)."""
 
     fault_point: str | None = Field(default=None, pattern=r"^[a-z-]+(:[0-9]+)?$")
     """For tests only: a checkpoint of the index writer (`index.faults.CHECKPOINTS`, optionally `:hit`) at

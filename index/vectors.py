@@ -97,6 +97,7 @@ def collection_name(generation: Path) -> str:
 def server_client(url: str, token: str | None) -> Any:
     """A chromadb HttpClient for `http(s)://host:port`; the token goes in an Authorization header."""
     import chromadb
+    from chromadb.errors import AuthorizationError, ChromaAuthError
 
     parts = urlsplit(url if "://" in url else f"http://{url}")
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -112,6 +113,11 @@ def server_client(url: str, token: str | None) -> Any:
             headers=headers,
             settings=chromadb.Settings(anonymized_telemetry=False),
         )
+    except (AuthorizationError, ChromaAuthError) as error:  # 401/403, e.g. from `finsam chroma-gate`
+        raise VectorsUnavailable(
+            f"Chroma-servern på {url} nekade åtkomst ({error.code()}): fel eller saknad FINSAM_CHROMA_TOKEN "
+            f"/ the Chroma server at {url} refused access: wrong or missing FINSAM_CHROMA_TOKEN ({error})"
+        ) from error
     except (ValueError, ConnectionError, OSError) as error:  # chroma checks the server when connecting
         raise VectorsUnavailable(
             f"Chroma-servern {url} svarar inte ({error}) / the Chroma server does not answer"
@@ -228,15 +234,27 @@ class VectorStore:
             self._collection.delete(ids=keys[i : i + batch])
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[VectorHit]:
-        n = min(n, self.count())
-        if n <= 0:
-            return []
-        result = self._collection.query(
-            query_embeddings=vector.reshape(1, -1).astype(np.float32),
-            n_results=n,
-            where=where,
-            include=["distances"],
-        )
+        from chromadb.errors import AuthorizationError, ChromaAuthError
+
+        try:
+            n = min(n, self.count())
+            if n <= 0:
+                return []
+            result = self._collection.query(
+                query_embeddings=vector.reshape(1, -1).astype(np.float32),
+                n_results=n,
+                where=where,
+                include=["distances"],
+            )
+        except (AuthorizationError, ChromaAuthError) as error:  # a token withdrawn during a session
+            raise VectorsUnavailable(
+                f"Chroma-servern {self.where} nekade åtkomst ({error.code()}): fel eller saknad "
+                "FINSAM_CHROMA_TOKEN / the Chroma server refused access: wrong or missing FINSAM_CHROMA_TOKEN"
+            ) from error
+        except (ConnectionError, OSError) as error:  # the server went away during a session
+            raise VectorsUnavailable(
+                f"Chroma-servern {self.where} svarar inte ({error}) / the Chroma server does not answer"
+            ) from error
         ids = result["ids"][0]
         distances = result["distances"][0] if result["distances"] else [1.0] * len(ids)
         return [VectorHit(k, 1.0 - float(d)) for k, d in zip(ids, distances, strict=True)]
