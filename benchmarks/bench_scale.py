@@ -106,6 +106,7 @@ def child_query(args) -> dict:
     engine.ask(questions[0], mode="lexical")  # opens the index
     open_s = time.perf_counter() - t0
     out: dict = {
+        "load_before": os.getloadavg(),
         "model_load_s": model_s,
         "open_and_first_s": open_s,
         "questions": len(questions),

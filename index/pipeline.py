@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from index.bm25 import build_lexical
 from index.catalog import (
     SUBJECTS,
     Manifest,
@@ -38,7 +39,6 @@ from index.generations import (
     publish,
     remove_leftovers,
 )
-from index.lexical import build_lexical
 from index.lock import IndexLock
 from index.models import Chunk, Figure, LoadProblem
 from index.progress import ProgressSink, StageClock, StageTiming

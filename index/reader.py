@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
+from index.bm25 import LexicalIndex
 from index.catalog import Manifest, ReportEntry, load_chunks, load_figures, vector_key
 from index.generations import current_generation
-from index.lexical import Analyzer, LexicalIndex
+from index.lexical import Analyzer
 from index.models import Chunk, Figure
 from index.settings import Settings
 

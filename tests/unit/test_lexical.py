@@ -1,6 +1,7 @@
 import pytest
 
-from index.lexical import LexicalIndex, char4_tokens, fold, stem_tokens
+from index.bm25 import LexicalIndex
+from index.lexical import char4_tokens, fold, stem_tokens
 
 
 @pytest.mark.parametrize(

@@ -11,16 +11,16 @@ import numpy as np
 import pytest
 
 from index import lexical
-from index.embed import FakeEmbedder
-from index.lexical import (
+from index.bm25 import (
     TERMS_ARRAYS,
     TERMS_INFO,
     LexicalIndex,
     TermCounts,
     build_lexical,
     count_terms,
-    tokens,
 )
+from index.embed import FakeEmbedder
+from index.lexical import tokens
 from index.pipeline import build_index
 from index.reader import IndexReader
 from tests.conftest import ALPHA, BETA, write_report
