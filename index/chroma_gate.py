@@ -267,22 +267,18 @@ def read_chunked(stream: IO[bytes]) -> Iterator[bytes]:
             while stream.readline(1024) not in (b"\r\n", b"\n", b""):
                 pass
             return
-        remaining = size
-        while remaining:
-            block = stream.read(min(remaining, COPY_BLOCK))
-            if not block:
-                raise ValueError("body ended inside a chunk")
-            remaining -= len(block)
-            yield block
+        yield from read_exactly(stream, size, "body ended inside a chunk")
         stream.readline(1024)
 
 
-def read_exactly(stream: IO[bytes], length: int) -> Iterator[bytes]:
+def read_exactly(
+    stream: IO[bytes], length: int, short: str = "body shorter than its Content-Length"
+) -> Iterator[bytes]:
     remaining = length
     while remaining:
         block = stream.read(min(remaining, COPY_BLOCK))
         if not block:
-            raise ValueError("body shorter than its Content-Length")
+            raise ValueError(short)
         remaining -= len(block)
         yield block
 
