@@ -103,6 +103,11 @@ def corpus_with_kompassen(tmp_path, make_settings):
     return settings
 
 
+def _assert_a_full_build_agrees(settings, incremental: dict[str, str]) -> None:
+    build_index(settings, FakeEmbedder(), full=True)
+    assert _subjects(settings) == incremental
+
+
 def _resolved_count(monkeypatch) -> list[int]:
     calls = [0]
     original = pipeline._subject_of
@@ -128,8 +133,7 @@ def test_a_new_report_naming_an_old_sentence_changes_that_figure_as_a_full_build
     assert changed, "the sentence naming Navigatorn should now belong to Navigatorn"
     assert all("Navigatorn" in incremental[k] for k in changed)
     assert calls[0] < len(incremental), "kept figures the change cannot touch are not resolved again"
-    build_index(settings, FakeEmbedder(), full=True)
-    assert _subjects(settings) == incremental
+    _assert_a_full_build_agrees(settings, incremental)
 
 
 def test_an_unrelated_report_resolves_only_its_own_figures(corpus_with_kompassen, monkeypatch):
@@ -154,8 +158,7 @@ def test_an_unreadable_live_registry_means_resolving_everything_again(
     build_index(settings, FakeEmbedder())
     incremental = _subjects(settings)
     assert calls[0] == len(incremental)
-    build_index(settings, FakeEmbedder(), full=True)
-    assert _subjects(settings) == incremental
+    _assert_a_full_build_agrees(settings, incremental)
 
 
 @pytest.mark.parametrize(
@@ -204,5 +207,4 @@ def test_a_subject_renamed_by_a_new_report_is_renamed_on_kept_figures(corpus_wit
     build_index(settings, FakeEmbedder())
     incremental = _subjects(settings)
     assert "Kompassen" not in incremental.values() and "Kompassen (KP)" in incremental.values()
-    build_index(settings, FakeEmbedder(), full=True)
-    assert _subjects(settings) == incremental
+    _assert_a_full_build_agrees(settings, incremental)
