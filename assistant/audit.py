@@ -18,7 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from assistant import compute
-from assistant.figure_answers import FigureOut, Source, checks_for
+from assistant.answering.checks import checks_for
+from assistant.answering.models import FigureOut, Source
 from index.lexical import fold
 from index.models import Figure
 from index.numbers import format_swedish
@@ -29,7 +30,7 @@ VAGUE_MEASURES = frozenset({"belopp", "andel", "delmängd av deltagarna", "not"}
 unnamed, 'not' a note reference in a financial table): a series of them would join unrelated numbers.
 A table row's columns are the exception: the row's label says what the amount is."""
 ROW_MARK = ":rad:"
-"""`index.figures.table_row_figures` gives a table row's values the group '<report>:rad:<offset>'."""
+"""`index.extract.rows.table_row_figures` gives a table row's values the group '<report>:rad:<offset>'."""
 QUOTE_CHARS = 90
 """Quotes are shortened to this many characters in the checks table; the full quote is in the JSON."""
 

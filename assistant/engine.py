@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant import answering
 from assistant.answer import best_sentence, highlight_spans, is_supported
-from assistant.figure_answers import PassageText, answer_figures
+from assistant.answering import PassageText, parse_ask
 from assistant.question import (
     Question,
     check_question,
@@ -23,7 +24,7 @@ from index.embed import Embedder
 from index.reader import IndexReader
 from index.settings import Settings
 
-NOT_FOUND = "Finns inte i rapporterna."
+NOT_FOUND = answering.NOT_FOUND
 
 
 @dataclass(frozen=True)
@@ -153,24 +154,39 @@ class Engine:
         hits = self.search(question, filters, mode, k)
         passages = [self._passage(h, question) for h in hits]
         texts = [p.text for p in passages]
-        supported = is_supported(question, texts)
         contexts = [f"{p.title} {p.section}" for p in passages]
         sentence = best_sentence(question, texts, contexts=contexts)
-        answer = sentence.text if (sentence and supported) else NOT_FOUND
-        figures = answer_figures(
-            question,
+        reader = self.reader
+        ask = parse_ask(question, self.subjects_in(question))
+        covered: set[int] = set()
+        for p in passages:
+            covered.update(reader.report(p.report).meta.years)
+        from index.lexical import stem_tokens
+
+        answered = answering.answer(
+            ask,
             [p.chunk_id for p in passages],
-            self.reader.figures_by_chunk,
-            self.reader.figures,
-            self.subjects_in(question),
-            {p.chunk_id: p.section for p in passages},
+            reader.figures_by_chunk,
+            reader.figures,
             [PassageText(p.report, p.page, p.text) for p in passages],
+            top_orgs=list(dict.fromkeys(p.organisation for p in passages[:3])),
+            covered_years=covered,
+            passages_answer=is_supported(question, texts),
+            stems=set(question.content_stems) | set(stem_tokens(question.text)),
+            title_of=lambda rid: reader.report(rid).meta.title,
         )
-        return Answer(question=text, answer=answer, supported=supported, passages=passages, figures=figures)
+        supported = answered.verdict.supported
+        answer = answered.line or (sentence.text if (sentence and supported) else NOT_FOUND)
+        return Answer(
+            question=text, answer=answer, supported=supported, passages=passages, figures=answered.figures
+        )
 
     def subjects_in(self, question: Question) -> list[str]:
+        """Insatser the question names, within the organisation it names (any, when it names none)."""
         registry = self.reader.subjects
-        return [s.name for s in registry.find_in_text(question.text)] if registry else []
+        if not registry:
+            return []
+        return [s.name for s in registry.find_in_text(question.text, question.organisations or None)]
 
     def _passage(self, hit: Hit, question: Question) -> Passage:
         chunk = self.reader.chunks[hit.position]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 from index.numbers import format_swedish
 
 if TYPE_CHECKING:
-    from assistant.figure_answers import FigureOut
+    from assistant.answering.models import FigureOut
     from assistant.results import Answer, Passage
     from index.settings import Settings
 

@@ -30,7 +30,6 @@ REPORT_TYPES = {
     "delår": "Delårsredovisning",
     "halvår": "Delårsredovisning",
     "verksamhetsplan": "Verksamhetsplan",
-    "budget": "Verksamhetsplan",
 }
 
 _VALUE_NOUN = re.compile(

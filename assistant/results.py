@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.figure_answers import FigureOut
+from assistant.answering.models import FigureOut
 
 Mode = Literal["hybrid", "lexical", "dense"]
 

@@ -354,6 +354,11 @@ def _make_chunk(
         char_start=start,
         char_end=end,
         ocr_repaired=_repaired(cleaned, start, end),
+        subsections=[
+            [len(display_text(cleaned.text[start : u.start])), section_label(u.section)]
+            for u in units[1:]
+            if u.heading
+        ],
     )
 
 

@@ -98,6 +98,18 @@ class Chunk:
     char_end: int
     """Span in the report's cleaned text (pages joined by form feeds)."""
     ocr_repaired: bool = False
+    subsections: list = field(default_factory=list)
+    """[offset in `text`, section label] of each heading inside the chunk after its start: a short
+    introduction packed with its first sub-section ('4. Insatser … 4.1 Jobbspåret …') keeps, for the
+    figures under '4.1 Jobbspåret', the section they stand in."""
+
+    def section_at(self, offset: int) -> str:
+        """The section of the text at `offset` in `text`."""
+        section = self.section
+        for start, label in self.subsections:
+            if start <= offset:
+                section = label
+        return section
 
     @property
     def word_count(self) -> int:
@@ -190,3 +202,13 @@ class Figure:
     group: str | None = None
     """Figures stated together ('95 personer, varav 48 kvinnor och 47 män') share a group id."""
     role: Literal["total", "part", "single"] = "single"
+    phrase: str = ""
+    """The figure's own words: the clause around the number ('34 personer deltagit i Jobbspåret'), a
+    list line's label, or a table row's label and column. Questions are matched against it."""
+    organisation: str = ""
+    section: str = ""
+    """The section the figure stands in (not the chunk's first section)."""
+    pair_id: str = ""
+    pair_side: str = ""
+    """'before' / 'after' for the two numbers of 'från 34 till 51'."""
+    table_row: bool = False

@@ -46,10 +46,10 @@ from index.settings import Settings
 from index.vectors import VectorsUnavailable, drop_generations
 
 if TYPE_CHECKING:
-    from index.subjects import SubjectRegistry
+    from index.extract.scope import ScopedRegistry
 
 #: Bump when cleaning or chunking changes so indexes are re-chunked (vectors are reused by text hash).
-PIPELINE_VERSION = 15
+PIPELINE_VERSION = 16
 ANALYZERS = ("char4", "stem")
 #: Batches embedded per model call (length-sorted within the call): 2.7 → 3.2 passages/s on 96 passages.
 EMBED_GROUP_BATCHES = 8
@@ -239,7 +239,7 @@ def _build(
 ) -> IndexResult:
     from index.chunk import chunk_report
     from index.clean import clean_report
-    from index.figures import table_row_figures
+    from index.extract import table_row_figures
     from index.load import ReportLoadError, load_report
 
     result = IndexResult(None, True, removed=removed, unchanged=[e.report_id for e in kept])
@@ -375,20 +375,31 @@ def shared_lexicon():
 @dataclass
 class _FigureSet:
     figures: list[Figure]
-    registry: SubjectRegistry
+    registry: ScopedRegistry
+
+
+def _section_items(chunks, entries):
+    """(organisation, report, section) of every chunk's sections, inner headings included."""
+    for c in chunks:
+        org = entries[c.report_id].meta.organisation
+        yield org, c.report_id, c.section
+        for _, label in c.subsections:
+            yield org, c.report_id, label
 
 
 def _figures(live, kept_ids, new_chunks, table_figures, chunks, entries, clock) -> _FigureSet:
     """Figures of new chunks are extracted; kept reports' figures come from the live generation. Subjects
-    are resolved against a registry of every section in the corpus, so a new report can join its insats to
-    the same insats in older reports; a kept figure is resolved again only if the registry's change could
-    touch it (see `RegistryChange`)."""
-    from index.figures import extract_figures
-    from index.subjects import SubjectRegistry, registry_change
+    are resolved against a registry of every section of the same organisation, so a new report can join
+    its insats to the same insats in the organisation's older reports, and never to another
+    organisation's; a kept figure is resolved again only if its organisation's registry changed in a way
+    that could touch it (see `RegistryChange`)."""
+    from index.extract import extract_figures
+    from index.extract.scope import ScopedRegistry
+    from index.subjects import registry_change
 
-    registry = SubjectRegistry.from_sections((c.report_id, c.section) for c in chunks)
+    registry = ScopedRegistry.from_sections(_section_items(chunks, entries))
     for chunk in chunks:
-        registry.add_aliases_from_text(chunk.text)
+        registry.of(entries[chunk.report_id].meta.organisation).add_aliases_from_text(chunk.text)
     kept = [f for f in load_figures(live) if f.report_id in kept_ids] if live and kept_ids else []
     fresh: list[Figure] = list(table_figures)
     for chunk in new_chunks:
@@ -398,16 +409,19 @@ def _figures(live, kept_ids, new_chunks, table_figures, chunks, entries, clock) 
     of_section = functools.cache(registry.subject_of_section)  # ten figures to a section
     old_registry = _live_registry(live) if kept else None
     if old_registry is not None:
-        change = registry_change(old_registry, registry)
-        old_of_section = functools.cache(old_registry.subject_of_section)
-        may_mention = functools.cache(change.may_mention)
+        checks = {}
+        for org in {f.organisation for f in kept}:
+            old_org, new_org = old_registry.of(org), registry.of(org)
+            checks[org] = (registry_change(old_org, new_org), old_org)
 
         def still_valid(figure: Figure) -> bool:
-            section = by_id[figure.chunk_id].section
+            change, old_org = checks[figure.organisation]
+            section = figure.section or by_id[figure.chunk_id].section
             return (
                 figure.subject not in change.renamed
-                and _key(old_of_section(section)) == _key(of_section(section))
-                and not may_mention(figure.sentence)
+                and _key(old_org.subject_of_section(section))
+                == _key(of_section(section, figure.organisation))
+                and not change.may_mention(figure.phrase or figure.sentence)
             )
 
         kept_again = [f for f in kept if not still_valid(f)]
@@ -422,26 +436,35 @@ def _key(subject) -> str | None:
     return subject.key if subject else None
 
 
-def _live_registry(live: Path | None) -> SubjectRegistry | None:
-    """The registry the live generation's figures were resolved with; None if it is missing or unreadable
-    (then every kept figure is resolved again: slower, never wrong)."""
-    from index.subjects import SubjectRegistry
+def _live_registry(live: Path | None) -> ScopedRegistry | None:
+    """The registry the live generation's figures were resolved with; None if it is missing, unreadable
+    or of an older version (then every kept figure is resolved again: slower, never wrong)."""
+    from index.extract.scope import ScopedRegistry
 
     path = live / SUBJECTS if live else None
     if path is None or not path.is_file():
         return None
     try:
-        return SubjectRegistry.from_json(path.read_text(encoding="utf-8"))
+        return ScopedRegistry.from_json(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def _subject_of(figure: Figure, chunk: Chunk, registry, of_section, entries) -> str:
-    """The insats a sentence names ("ESF projekt MoA i Älvsbyn har haft 14 deltagare"), else the one its
-    section is about, else the report's organisation."""
-    named = registry.find_in_text(figure.sentence)
-    subject = named[0] if named else of_section(chunk.section)
-    return subject.name if subject else entries[chunk.report_id].meta.organisation
+def _subject_of(figure: Figure, chunk: Chunk, registry: ScopedRegistry, of_section, entries) -> str:
+    """Within the report's own organisation: a table row's insats is its label; a sentence's is the one
+    the section it stands in is about, else one its own words or its sentence name ("ESF projekt MoA i
+    Älvsbyn har haft 14 deltagare"), else the organisation itself."""
+    org = entries[chunk.report_id].meta.organisation
+    if figure.table_row:
+        found = registry.of(org).resolve(figure.subject, fuzzy=False)
+        return found.name if found else figure.subject
+    subject = of_section(figure.section or chunk.section, org)
+    if subject is None:
+        named = registry.of(org).find_in_text(figure.phrase or figure.sentence) or registry.of(
+            org
+        ).find_in_text(figure.sentence)
+        subject = named[0] if named else None
+    return subject.name if subject else org
 
 
 def _chroma_meta(chunk: Chunk, entries: dict[str, ReportEntry]) -> dict:

@@ -60,14 +60,14 @@ class IndexReader:
 
     @property
     def subjects(self):
-        """The subject registry of this generation (insats names across reports)."""
+        """The subject registries of this generation, one per organisation (insats names across reports)."""
         cached = self.__dict__.get("_subjects")
         if cached is None:
             from index.catalog import SUBJECTS
-            from index.subjects import SubjectRegistry
+            from index.extract.scope import ScopedRegistry
 
             path = self.generation / SUBJECTS
-            cached = SubjectRegistry.from_json(path.read_text(encoding="utf-8")) if path.is_file() else None
+            cached = ScopedRegistry.from_json(path.read_text(encoding="utf-8")) if path.is_file() else None
             self.__dict__["_subjects"] = cached
         return cached
 

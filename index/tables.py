@@ -28,7 +28,7 @@ DIFFERENCE_MEASURES: dict[Difference, str] = {
     "utfall-budget": "avvikelse",
     "budget-utfall": "avvikelse (budget − utfall)",
 }
-"""The measure a row's avvikelse gets as a figure (`index.figures.table_row_figures`): a budget − utfall
+"""The measure a row's avvikelse gets as a figure (`index.extract.rows.table_row_figures`): a budget − utfall
 difference is named so, which carries the sign convention to the checks and keeps it out of series of
 utfall − budget avvikelser, whose sign means the opposite."""
 MAX_LABEL_GROUPS = 1
@@ -115,6 +115,8 @@ class TableRow:
     start: int
     end: int
     """Span of the row's line in the text (without its surrounding whitespace)."""
+    scale: float = 1.0
+    """Kronor per stated unit: 1 000 under a table headed '(tkr)' or 'tusen kronor', 10⁶ for 'mkr'."""
 
 
 @dataclass(frozen=True)
@@ -632,6 +634,20 @@ def _difference_for(body: list[_Line], lines: list[str], columns: list[str]) -> 
     return "budget-utfall" if score["budget-utfall"] > score["utfall-budget"] else "utfall-budget"
 
 
+_TKR = re.compile(r"\btkr\b|tusentals kronor|tusen kronor|\bksek\b", re.IGNORECASE)
+_MKR = re.compile(r"\bmkr\b|miljoner kronor|\bmsek\b", re.IGNORECASE)
+
+
+def table_scale(head_lines: list[str]) -> float:
+    """1 000 when the lines heading a table say its amounts are in tkr, 10⁶ for mkr, else 1."""
+    text = " ".join(head_lines)
+    if _TKR.search(text):
+        return 1000.0
+    if _MKR.search(text):
+        return 1_000_000.0
+    return 1.0
+
+
 def parse_tables(text: str) -> list[TableRow]:
     """Every data row under every table header of a report's text, in order."""
     spans = _line_spans(text)
@@ -646,6 +662,7 @@ def parse_tables(text: str) -> list[TableRow]:
             continue
         body, i = _table_body(lines, header.last + 1)
         difference = _difference_for(body, lines, header.columns)
+        scale = table_scale(lines[max(0, header.first - 3) : header.last + 1])
         for r in body:
             split = split_row(lines[r.index], header.columns, difference)
             a, b = spans[r.index]
@@ -666,6 +683,7 @@ def parse_tables(text: str) -> list[TableRow]:
                     is_sum=r.is_sum,
                     start=start,
                     end=a + len(raw.rstrip()),
+                    scale=scale,
                 )
             )
         table += 1 if body else 0

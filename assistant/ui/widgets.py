@@ -15,7 +15,7 @@ from textual_plotext import PlotextPlot
 
 if TYPE_CHECKING:
     from assistant.audit import Series
-    from assistant.figure_answers import FigureOut
+    from assistant.answering.models import FigureOut
     from assistant.results import Answer, Filters, Passage
 
 NOT_IN_REPORTS = "Finns inte i rapporterna"

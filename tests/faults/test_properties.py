@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from assistant.figure_answers import FigureOut, Source
+from assistant.answering.models import FigureOut, Source
 from assistant.followup import Context, Resolved, context_from, resolve_followup
 from assistant.question import (
     Question,

@@ -11,7 +11,7 @@ from textual.coordinate import Coordinate
 
 from assistant.engine import Engine
 from assistant.export import answer_markdown
-from assistant.figure_answers import FigureOut, Source
+from assistant.answering.models import FigureOut, Source
 from assistant.results import Filters, Passage
 from assistant.ui import FinsamApp, make_app
 from assistant.ui.help_screen import HelpScreen

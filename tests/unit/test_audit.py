@@ -18,7 +18,7 @@ from assistant.audit import (
     row_label,
     series,
 )
-from assistant.figure_answers import FigureOut, Source
+from assistant.answering.models import FigureOut, Source
 from index.models import Figure
 from index.subjects import SubjectRegistry
 

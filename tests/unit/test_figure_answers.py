@@ -18,7 +18,7 @@ from assistant.figure_answers import (
 from assistant.question import parse_question
 from assistant.results import Answer
 from index.embed import FakeEmbedder
-from index.figures import extract_figures
+from index.extract import extract_figures
 from index.models import Chunk, Figure, ReportMeta
 from index.pipeline import build_index
 from index.settings import Settings

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import pytest
 
 from assistant.figure_answers import checks_for
-from index.figures import extract_figures, sentences, table_row_figures
+from index.extract import extract_figures, sentences, table_row_figures
 from index.metadata import read_sidecar
 from index.models import Chunk, CleanedReport, Figure, OcrAssessment, ReportMeta
 from index.textmap import MappedText

@@ -1,0 +1,133 @@
+"""Checks that a report's own figures add up: women + men against their total, stated percentages against
+the counts they are shares of, and budget rows (utfall − budget = avvikelse)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant import compute
+from assistant.answering.models import FigureOut, Source
+from index.extract.counted import gender_of
+from index.lexical import fold
+from index.models import Figure
+from index.tables import DIFFERENCE_MEASURES, relation
+
+
+def sources_of(*figures: Figure) -> list[Source]:
+    seen: dict[tuple[str, int, str], Source] = {}
+    for f in figures:
+        seen.setdefault(
+            (f.report_id, f.page, f.sentence), Source(report=f.report_id, page=f.page, quote=f.sentence)
+        )
+    return list(seen.values())
+
+
+def outcome_of(measure: str) -> str:
+    """The outcome part of a measure ('kvinnor till studier' → 'till studier')."""
+    gender = gender_of(measure)
+    return measure[len(gender) + 1 :] if gender and measure != gender else measure
+
+
+def share_parts(figures: Sequence[Figure], outcomes: Sequence[str]) -> list[Figure]:
+    """The figures that count people with the asked outcome, without counting anyone twice: a stated
+    combined figure if there is one, else per-outcome totals, else the women/men counts."""
+    targets = set(outcomes)
+    if "till arbete eller studier" in targets:
+        direct = [f for f in figures if f.measure == "till arbete eller studier" and f.role != "part"]
+        if direct:
+            return direct[:1]
+        targets = {"till arbete", "till studier"}
+    totals = [f for f in figures if f.measure in targets and f.role != "part" and f.unit == "personer"]
+    if totals:
+        return totals
+    return [
+        f
+        for f in figures
+        if outcome_of(f.measure) in targets
+        and f.measure != outcome_of(f.measure)
+        and f.role != "part"
+        and f.unit == "personer"
+    ]
+
+
+def checks_for(figures: Sequence[Figure]) -> list[FigureOut]:
+    """Consistency checks over the figures of some passages: women + men against their total, stated
+    percentages against the counts, and budget rows (utfall − budget = avvikelse, or budget − utfall)."""
+    out: list[FigureOut] = []
+    groups: dict[str, list[Figure]] = {}
+    for f in figures:
+        if f.group:
+            groups.setdefault(f.group, []).append(f)
+    for members in groups.values():
+        total = next((f for f in members if f.role == "total"), None)
+        parts = [f for f in members if f.role == "part"]
+        if total and len(parts) >= 2:
+            check = compute.check_parts(total.value, [p.value for p in parts], total.unit)
+            out.append(_check_out(f"delar mot total: {total.measure}", total, check, members))
+        row = {f.measure: f for f in members if f.unit == "kr"}
+        # A table row's avvikelse is named after its direction (index.tables.DIFFERENCE_MEASURES).
+        for direction, deviation in DIFFERENCE_MEASURES.items():
+            if {"utfall", "budget", deviation} <= row.keys():
+                check = compute.check_deviation(
+                    row["utfall"].value, row["budget"].value, row[deviation].value, direction
+                )
+                out.append(_check_out(relation(direction), row["utfall"], check, members))
+    for chunk_id in dict.fromkeys(f.chunk_id for f in figures):
+        in_chunk = [f for f in figures if f.chunk_id == chunk_id]
+        for pct in (f for f in in_chunk if f.unit == "procent" and f.measure.startswith("andel ")):
+            outcome = pct.measure[len("andel ") :]
+            if outcome == "avslutade":
+                continue  # the share of those who finished is measured against everyone, not against itself
+            if _STATED_BASE.search(fold(pct.sentence)):
+                continue  # "33 % av deltagarna …" is a share of all participants, not of those who finished
+            near = _preceding(in_chunk, pct)
+            parts = share_parts([f for f in near if f is not pct], [outcome])
+            wholes = [
+                f for f in near if f.measure == "avslutade" and f.role != "part" and f.unit == "personer"
+            ]
+            if not parts or not wholes:
+                continue
+            whole = max(wholes, key=_offset)  # the nearest count of those who finished
+            part = sum(p.value for p in parts)
+            if whole.value == 0 or part > whole.value:
+                continue
+            check = compute.check_percentage(pct.value, part, whole.value, pct.approx)
+            out.append(_check_out(f"angiven andel {outcome}", pct, check, [pct, *parts, whole]))
+    return out
+
+
+_STATED_BASE = re.compile(r"%\s*(av|utav)\s+(deltagarna|de inskrivna|alla|samtliga|dessa)|procent av")
+
+
+def _offset(figure: Figure) -> int:
+    tail = figure.figure_id.rsplit("#", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _preceding(figures: Sequence[Figure], anchor: Figure, sentences: int = 5) -> list[Figure]:
+    """Figures of the anchor's sentence and the few sentences before it: a percentage stated after
+    "Sex deltagare … avslutat. En kvinna till studier, två män till arbete." is a share of those counts,
+    not of other insatser described earlier in the same passage."""
+    starts = sorted({_offset(f) - f.sentence.find(f.raw) for f in figures})
+    own = _offset(anchor) - anchor.sentence.find(anchor.raw)
+    earlier = [x for x in starts if x <= own][-sentences:]
+    lowest = earlier[0] if earlier else own
+    return [f for f in figures if lowest <= _offset(f) <= _offset(anchor) + len(anchor.sentence)]
+
+
+def _check_out(label: str, anchor: Figure, check: compute.Check, sources: Sequence[Figure]) -> FigureOut:
+    return FigureOut(
+        label=label,
+        subject=anchor.subject,
+        measure=anchor.measure,
+        period=anchor.period,
+        value=abs(round(check.discrepancy, 1)),
+        unit=check.unit,
+        kind="check",
+        formula=check.formula,
+        ok=check.ok,
+        sources=sources_of(*sources),
+    )
+
+

@@ -1,0 +1,48 @@
+"""The one-sentence answer, composed by code from the leading figure and its source (no language model)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assistant.answering.models import FigureOut, Verdict
+from index.numbers import format_swedish
+
+NOT_FOUND = "Finns inte i rapporterna."
+
+
+def cite(figure: FigureOut, title_of: Callable[[str], str]) -> str:
+    if not figure.sources:
+        return ""
+    s = figure.sources[0]
+    return f"{title_of(s.report)}, s. {s.page}"
+
+
+def _value(figure: FigureOut) -> str:
+    unit = figure.unit if figure.unit in ("kr", "procent") else None
+    text = format_swedish(figure.value, unit)
+    if figure.unit in ("personer", "antal") and figure.measure not in figure.label.split(" (")[0]:
+        text = f"{text} {figure.measure}"
+    return text
+
+
+def answer_line(figure: FigureOut, title_of: Callable[[str], str]) -> str:
+    where = cite(figure, title_of)
+    period = f" {figure.period}" if figure.period and figure.period not in figure.label else ""
+    if figure.kind == "check":
+        verdict = "Stämmer" if figure.ok else "Stämmer inte"
+        gap = "" if figure.ok else f", skillnad {format_swedish(figure.value, figure.unit if figure.unit in ('kr', 'procent') else None)}"
+        return f"{verdict}{period}: {figure.formula}{gap} ({where})."
+    head = figure.label[:1].upper() + figure.label[1:]
+    formula = f" ({figure.formula})" if figure.kind == "computed" and figure.formula else ""
+    return f"{head}{period}: {_value(figure)}{formula}, {where}."
+
+
+def not_found_line(verdict: Verdict, title_of: Callable[[str], str]) -> str:
+    line = NOT_FOUND[:-1]
+    if verdict.reason:
+        line += f": {verdict.reason}"
+    if verdict.nearest is not None:
+        n = verdict.nearest
+        period = f"{n.period}, " if n.period else ""
+        line += f"; närmast: {period}{n.label} {_value(n)} ({cite(n, title_of)})"
+    return line + "."

@@ -1,0 +1,74 @@
+"""Typed results of the answering path: the figures shown, their sources, the question as constraints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel
+
+Operation = Literal[
+    "lookup", "share", "change", "difference", "sum", "per_unit", "overrun", "budget_used", "check",
+    "list", "when",
+]
+
+
+class Source(BaseModel):
+    report: str
+    page: int
+    quote: str
+
+
+class FigureOut(BaseModel):
+    label: str
+    subject: str
+    measure: str
+    period: str
+    value: float
+    unit: str
+    kind: Literal["stated", "computed", "check"]
+    formula: str | None = None
+    ok: bool | None = None
+    sources: list[Source]
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a question asks, as constraints and an operation."""
+
+    text: str
+    operation: Operation
+    measure: tuple[str, ...] = ()
+    """The words that say what is counted or measured ('deltagare', 'medlemsavgift', 'arbete studier')."""
+    part: tuple[str, ...] = ()
+    whole: tuple[str, ...] = ()
+    """For a share: the words of the part ('kvinnor', 'gick till arbete') and of the whole ('avslutade')."""
+    names: tuple[str, ...] = ()
+    """Names the figures must be about: insatser the index knows, places, members ('Sandvik')."""
+    years: tuple[int, ...] = ()
+    organisations: tuple[str, ...] = ()
+    unit: str | None = None
+    """'kr', 'procent' or 'personer' when the question's wording says which kind of number it wants."""
+    percent: bool = False
+    """Asks for the result in percent ('i procent', 'hur många procent')."""
+    absolute: bool = False
+    """Asks for an absolute difference ('hur många fler', 'med hur mycket', an amount in kronor)."""
+    asks_value: bool = True
+    items: int | None = None
+    """'tre insatser' → 3: how many items a sum has."""
+
+
+@dataclass
+class Verdict:
+    """Whether the reports answer the question, and if not, which constraint failed and what is nearest."""
+
+    supported: bool
+    reason: str = ""
+    nearest: FigureOut | None = None
+
+
+@dataclass
+class Answered:
+    figures: list[FigureOut] = field(default_factory=list)
+    verdict: Verdict = field(default_factory=lambda: Verdict(True))
+    line: str = ""

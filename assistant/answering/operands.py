@@ -1,0 +1,144 @@
+"""Candidate figures for a question and how well each fits: its own words against the question's measure
+words (similarity, not labels), with names, periods and organisation as constraints that can fail."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answering.models import Ask
+from assistant.answering.similarity import contains_name, coverage, words
+from index.extract.counted import gender_of
+from index.extract.outcomes import outcome_in
+from index.lexical import fold
+from index.models import Figure
+
+#: Mean word similarity at which a figure's words count as naming what the question asks for.
+MEASURE_MIN = 0.5
+_GENDER_WORDS = re.compile(r"kvinn|\bman\b|\bmän\b|flick|pojk|tjej|kill|kön")
+
+
+@dataclass
+class Pool:
+    """The figures that may answer: those of the retrieved passages (with their passage's rank) and, for
+    operations that need them, the same organisations' other figures."""
+
+    figures: list[Figure]
+    rank: dict[str, int]
+    texts: dict[str, str] | None = None
+    """Chunk id → text of the retrieved passages."""
+
+    def rank_of(self, figure: Figure) -> int:
+        return self.rank.get(figure.chunk_id, 99)
+
+
+def descriptor(figure: Figure) -> list[str]:
+    """The words a figure is known by: its measure, its own phrase, its unit of people, a row's label."""
+    extra = " personer" if figure.unit == "personer" else ""
+    return words(f"{figure.measure} {figure.phrase or figure.sentence}{extra}")
+
+
+#: Words of a figure's whole sentence and section count at this weight: the question may name what the
+#: sentence is about ('vid halvårsskiftet', 'under pandemin') where the number's own clause does not.
+CONTEXT_WEIGHT = 0.8
+
+
+def measure_fit(ask_words: Sequence[str], figure: Figure) -> float:
+    if not ask_words:
+        return 1.0
+    own = coverage(list(ask_words), descriptor(figure))
+    if own >= 1.0:
+        return own
+    context = coverage(list(ask_words), descriptor(figure) + words(f"{figure.sentence} {figure.section}"))
+    return max(own, CONTEXT_WEIGHT * context)
+
+
+_NUMBER = re.compile(r"\d+")
+#: A sentence with this many numbers is a list ('Försäkringskassan 1 200 tkr Arbetsförmedlingen …'): a
+#: name in it belongs to one of its figures only, so only the figure's own words count.
+LIST_NUMBERS = 5
+
+
+def where(figure: Figure) -> str:
+    """The text a name constraint is checked in: the figure's subject, own words and section, and its
+    sentence unless that is a list of many figures."""
+    sentence = figure.sentence if len(_NUMBER.findall(figure.sentence)) < LIST_NUMBERS else ""
+    return f"{figure.subject} {figure.phrase} {figure.section} {sentence}"
+
+
+def meets_names(figure: Figure, names: Sequence[str], passage: str = "") -> bool:
+    """Every name is in the figure's own text or, for a figure of a retrieved passage, in that passage,
+    and at least one is in the figure's own text."""
+    if not names:
+        return True
+    own = where(figure)
+    return any(contains_name(n, own) for n in names) and all(
+        contains_name(n, own) or (passage and contains_name(n, passage)) for n in names
+    )
+
+
+def meets_period(figure: Figure, years: Sequence[int]) -> bool:
+    """The figure's period is, or contains, one of the years ('2020-01-01 – 2020-06-30' is of 2020)."""
+    return not years or any(str(y) in figure.period for y in years)
+
+
+def meets_org(figure: Figure, organisations: Sequence[str]) -> bool:
+    return not organisations or figure.organisation in organisations
+
+
+def unit_fits(figure: Figure, unit: str | None) -> bool:
+    if unit is None:
+        return True
+    if unit == "personer":
+        return figure.unit in ("personer", "antal")
+    return figure.unit == unit
+
+
+_TO = re.compile(r"\b(?:kom(?:mit)? ut i|ut i|gick (?:vidare )?till|gått (?:vidare )?till|vidare till|kom till)\s+")
+
+
+def asked_outcome_of(text: str) -> str | None:
+    """The outcome a question asks about, read with extraction's own outcome patterns ('kom ut i egen
+    försörjning' is written 'gått till egen försörjning' in reports)."""
+    return outcome_in(_TO.sub("till ", text))
+
+
+def outcome_of(measure: str) -> str:
+    gender = gender_of(measure)
+    return measure[len(gender) + 1 :] if gender and measure != gender else measure
+
+
+def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = None) -> float:
+    """How well a figure answers: its words, its unit, its role, and the rank of its passage."""
+    ask_words = ask.measure if ask_words is None else ask_words
+    score = 3.0 * measure_fit(ask_words, figure)
+    score += 0.0 if unit_fits(figure, ask.unit) else -2.0
+    rank = pool.rank_of(figure)
+    score += 1.0 / (1 + rank) if rank < 99 else 0.0
+    if figure.role == "total":
+        score += 0.4
+    asked_outcome = asked_outcome_of(ask.text) if ask_words is ask.measure else outcome_in(" ".join(ask_words))
+    if asked_outcome and outcome_of(figure.measure) == asked_outcome:
+        score += 2.0  # "hur många av deltagarna kom ut i egen försörjning": the outcome, not the whole
+    gendered = gender_of(figure.measure) is not None
+    asks_gender = bool(_GENDER_WORDS.search(fold(" ".join(ask_words))))
+    if gendered and not asks_gender:
+        score -= 1.0  # "hur många deltagare" asks for everyone, not the women or men among them
+    if figure.measure.startswith("andel av finansieringen") and ask.unit != "procent":
+        score -= 1.0
+    return score
+
+
+def admissible(figure: Figure, ask: Ask, years: Sequence[int] | None = None, pool: Pool | None = None) -> bool:
+    """The hard constraints: the names, the periods and the organisation the question gives."""
+    passage = (pool.texts or {}).get(figure.chunk_id, "") if pool else ""
+    return (
+        meets_names(figure, ask.names, passage)
+        and meets_period(figure, ask.years if years is None else years)
+        and meets_org(figure, ask.organisations)
+    )
+
+
+def ranked(figures: Sequence[Figure], ask: Ask, pool: Pool, ask_words: Sequence[str] | None = None) -> list[Figure]:
+    return sorted(figures, key=lambda f: -fit(f, ask, pool, ask_words))

@@ -1,0 +1,357 @@
+"""One function per operation: the figures it computes from the operands it finds. Arithmetic is in
+`assistant.compute` (pure, tested); here only the choice of operands and the formula shown with them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant import compute
+from assistant.answering.checks import checks_for, share_parts, sources_of
+from assistant.answering.models import Ask, FigureOut, Source
+from assistant.answering.operands import MEASURE_MIN, Pool, admissible, fit, measure_fit, ranked, unit_fits
+from index.extract.counted import gender_of
+from index.extract.outcomes import outcome_in
+from index.lexical import fold
+from index.models import Figure
+from index.numbers import format_swedish
+
+_PEOPLE_TOTALS = ("deltagare", "inskrivna", "unga", "ungdomar", "elever", "klienter")
+
+
+def stated(figure: Figure) -> FigureOut:
+    return FigureOut(
+        label=f"{figure.measure} ({figure.subject})" if figure.subject else figure.measure,
+        subject=figure.subject,
+        measure=figure.measure,
+        period=figure.period,
+        value=figure.value,
+        unit=figure.unit,
+        kind="stated",
+        sources=sources_of(figure),
+    )
+
+
+def _computed(label: str, subject: str, measure: str, period: str, value: float, unit: str, formula: str,
+              operands: Sequence[Figure]) -> FigureOut:
+    return FigureOut(label=label, subject=subject, measure=measure, period=period, value=value, unit=unit,
+                     kind="computed", formula=formula, sources=sources_of(*operands))
+
+
+@dataclass
+class Result:
+    lead: list[FigureOut]
+    operands: list[Figure]
+
+
+def lookup(ask: Ask, pool: Pool) -> Result:
+    fits = [f for f in pool.figures if admissible(f, ask, pool=pool) and measure_fit(ask.measure, f) >= MEASURE_MIN]
+    fits = [f for f in fits if unit_fits(f, ask.unit)] or []
+    best = ranked(fits, ask, pool)
+    return Result([stated(best[0])] if best else [], best[:1])
+
+
+# --- shares ----------------------------------------------------------------------------------------
+
+
+def _gender_asked(text: str) -> str | None:
+    t = fold(text)
+    if re.search(r"kvinn|flick|tjej", t):
+        return "kvinnor"
+    if re.search(r"\bman\b|\bmannen\b|pojk|kill", t):
+        return "män"
+    return None
+
+
+def _same_place(a: Figure, b: Figure) -> bool:
+    return a.report_id == b.report_id and a.subject == b.subject and a.period == b.period
+
+
+def _people_total(candidates: Sequence[Figure], like: Figure, ask: Ask, pool: Pool) -> Figure | None:
+    totals = [
+        f for f in candidates
+        if _same_place(f, like) and f.unit == "personer" and f.role != "part" and not gender_of(f.measure)
+        and (f.measure in _PEOPLE_TOTALS or f.role == "total") and f.pair_side != "before"
+    ]
+    return max(totals, key=lambda f: (f.role == "total", f.chunk_id == like.chunk_id, f.value), default=None)
+
+
+def share(ask: Ask, pool: Pool) -> Result:
+    cands = [f for f in pool.figures if admissible(f, ask, pool=pool)]
+    gender = _gender_asked(" ".join(ask.part))
+    if gender:
+        parts = [f for f in cands if gender_of(f.measure) == gender and f.measure == gender and f.unit == "personer"]
+        for part in ranked(parts, ask, pool, ask.part):
+            whole = next((f for f in cands if f.group and f.group == part.group and f.role == "total"), None)
+            whole = whole or _people_total(cands, part, ask, pool)
+            if whole and 0 < whole.value and part.value <= whole.value:
+                r = compute.share(part.value, whole.value)
+                return Result([_computed(f"andel {gender}", whole.subject, f"andel {gender}", whole.period,
+                                         round(r.value, 1), "procent", r.formula, [part, whole])], [part, whole])
+    outcome = outcome_in(" ".join(ask.part)) or outcome_in(ask.text)
+    if outcome and outcome not in ("avslutade", "inskrivna"):
+        finished = any("avslut" in fold(w) for w in ask.whole) or "avslut" in fold(ask.text)
+        seen: set[tuple[str, str, str]] = set()
+        for anchor in ranked(cands, ask, pool, ask.part):
+            key = (anchor.report_id, anchor.subject, anchor.period)
+            if key in seen or anchor.unit != "personer":
+                continue
+            seen.add(key)
+            here = [f for f in cands if _same_place(f, anchor) and f.pair_side != "before"]
+            parts = share_parts(here, [outcome])
+            if not parts:
+                continue
+            if finished:
+                wholes = [f for f in here if f.measure == "avslutade" and f.role != "part" and f.unit == "personer"]
+                whole = max(wholes, key=lambda f: (f.chunk_id == parts[0].chunk_id, f.value), default=None)
+            else:
+                whole = _people_total(here, anchor, ask, pool)
+            part_value = sum(p.value for p in parts)
+            if whole is None or whole.value == 0 or part_value > whole.value:
+                continue
+            r = compute.share(part_value, whole.value)
+            formula = r.formula if len(parts) == 1 else (
+                f"({' + '.join(format_swedish(p.value, None) for p in parts)}) / "
+                f"{format_swedish(whole.value, None)} = {format_swedish(r.value, 'procent')}"
+            )
+            base = "avslutade" if finished else "deltagare"
+            return Result([_computed(f"andel {outcome} av {base}", whole.subject, f"andel {outcome}",
+                                     whole.period, round(r.value, 1), "procent", formula, [*parts, whole])],
+                          [*parts, whole])
+    # No counts to divide: a stated percentage of the same kind.
+    stated_pct = [f for f in cands if f.unit == "procent" and measure_fit(ask.part or ask.measure, f) >= MEASURE_MIN]
+    best = ranked(stated_pct, ask, pool, ask.part or ask.measure)
+    return Result([stated(best[0])] if best else [], best[:1])
+
+
+# --- changes and differences -----------------------------------------------------------------------
+
+
+def _series_point(cands: Sequence[Figure], ask: Ask, pool: Pool, year: int, like: Figure | None) -> Figure | None:
+    points = [
+        f for f in cands
+        if str(year) in f.period and (like is None or (f.measure == like.measure and f.unit == like.unit))
+    ]
+    return max(points, key=lambda f: (round(fit(f, ask, pool), 1), f.role == "total", f.value), default=None)
+
+
+def change(ask: Ask, pool: Pool) -> Result:
+    base = [f for f in pool.figures if admissible(f, ask, years=(), pool=pool) and measure_fit(ask.measure, f) >= MEASURE_MIN]
+    base = [f for f in base if unit_fits(f, ask.unit) and f.unit != "procent"]
+    old = new = None
+    if len(ask.years) >= 2:
+        y0, y1 = min(ask.years), max(ask.years)
+        for anchor in ranked([f for f in base if f.period in (str(y0), str(y1))], ask, pool):
+            old = _series_point(base, ask, pool, y0, anchor)
+            new = _series_point(base, ask, pool, y1, anchor)
+            if old and new:
+                break
+        else:
+            old = new = None
+    if old is None or new is None:
+        pairs = [f for f in base if f.pair_side == "after" and (not ask.years or f.period == str(max(ask.years)))]
+        for after in ranked(pairs, ask, pool):
+            before = next((f for f in base if f.pair_id == after.pair_id and f.pair_side == "before"), None)
+            if before:
+                old, new = before, after
+                break
+    if old is None or new is None:
+        return Result([], [])
+    span = f"{old.period}–{new.period}" if old.period != new.period else new.period
+    out: list[FigureOut] = []
+    diff = compute.difference(old.value, new.value, new.unit)
+    diff_out = _computed(f"skillnad {new.measure} {span}", new.subject, new.measure, span, diff.value,
+                         new.unit, diff.formula, [old, new])
+    if old.value:
+        pct = compute.change(old.value, new.value)
+        pct_out = _computed(f"förändring {new.measure} {span}", new.subject, new.measure, span,
+                            round(pct.value, 1), "procent", pct.formula, [old, new])
+        absolute = ask.absolute or (new.unit == "kr" and not ask.percent)
+        out = [diff_out, pct_out] if absolute else [pct_out, diff_out]
+    else:
+        out = [diff_out]
+    return Result(out, [old, new])
+
+
+# --- sums ------------------------------------------------------------------------------------------
+
+
+def total(ask: Ask, pool: Pool) -> Result:
+    """Sum of one figure per insats, over the insatser that meet the question's names and period."""
+    cands = [
+        f for f in pool.figures
+        if admissible(f, ask, pool=pool) and f.role != "part" and f.pair_side != "before" and not f.table_row
+        and measure_fit(ask.measure, f) >= MEASURE_MIN and unit_fits(f, ask.unit)
+        and f.subject != f.organisation and f.unit != "procent"
+    ]
+    best_of: dict[str, Figure] = {}
+    for f in sorted(cands, key=lambda f: (-(round(fit(f, ask, pool), 1)), -f.value)):
+        best_of.setdefault(f.subject, f)
+    if not best_of:
+        return Result([], [])
+    lead = max(best_of.values(), key=lambda f: fit(f, ask, pool))
+    parts = [f for f in best_of.values() if f.measure == lead.measure and f.unit == lead.unit]
+    parts.sort(key=lambda f: -fit(f, ask, pool))
+    if ask.items:
+        parts = parts[: ask.items]
+    stated_totals = [
+        f for f in pool.figures
+        if admissible(f, ask, pool=pool) and f.subject == f.organisation and re.search(r"sammanlagt|totalt|sammantaget|tillsammans", fold(f.phrase))
+        and measure_fit(ask.measure, f) >= MEASURE_MIN and f.unit == lead.unit
+    ]
+    out = [stated(f) for f in stated_totals[:1]]
+    if len(parts) >= 2:
+        r = compute.total([p.value for p in parts], lead.unit)
+        subjects = ", ".join(dict.fromkeys(p.subject for p in parts))
+        out.insert(0, _computed(f"summa {lead.measure}", subjects, lead.measure, lead.period, r.value,
+                                lead.unit, r.formula, parts))
+    return Result(out, parts)
+
+
+# --- money: per participant, budget overrun, budget used ------------------------------------------
+
+
+def _budget_row(ask: Ask, pool: Pool) -> tuple[Figure, Figure] | None:
+    rows: dict[str, dict[str, Figure]] = {}
+    for f in pool.figures:
+        if f.table_row and f.group and admissible(f, ask, pool=pool):
+            rows.setdefault(f.group, {})[f.measure] = f
+    full = [r for r in rows.values() if "utfall" in r and "budget" in r]
+    if not full:
+        return None
+    best = max(full, key=lambda r: (fit(r["utfall"], ask, pool), r["utfall"].period))
+    return best["utfall"], best["budget"]
+
+
+def overrun(ask: Ask, pool: Pool) -> Result:
+    row = _budget_row(ask, pool)
+    if row is None:
+        return Result([], [])
+    outcome, budget = row
+    diff = compute.difference(budget.value, outcome.value, "kr")
+    label = outcome.subject
+    kr = _computed(f"utfall mot budget ({label})", label, "avvikelse", outcome.period, diff.value, "kr",
+                   f"utfall {format_swedish(outcome.value, 'kr')} − budget {format_swedish(budget.value, 'kr')}"
+                   f" = {format_swedish(diff.value, 'kr')}", [outcome, budget])
+    out = [kr]
+    if budget.value:
+        pct = round((outcome.value - budget.value) / budget.value * 100, 1)
+        pct_out = _computed(f"utfall mot budget i procent ({label})", label, "avvikelse", outcome.period, pct,
+                            "procent", f"({format_swedish(outcome.value, None)} − {format_swedish(budget.value, None)})"
+                            f" / {format_swedish(budget.value, None)} = {format_swedish(pct, 'procent')}",
+                            [outcome, budget])
+        out = [pct_out, kr] if ask.percent else [kr, pct_out]
+    return Result(out, [outcome, budget])
+
+
+def budget_used(ask: Ask, pool: Pool) -> Result:
+    row = _budget_row(ask, pool)
+    if row is None or not row[1].value:
+        return Result([], [])
+    outcome, budget = row
+    r = compute.budget_used(outcome.value, budget.value)
+    return Result([_computed(f"andel av budgeten som användes ({outcome.subject})", outcome.subject,
+                             "budget använd", outcome.period, round(r.value, 1), "procent", r.formula,
+                             [outcome, budget])], [outcome, budget])
+
+
+def per_unit(ask: Ask, pool: Pool) -> Result:
+    cands = [f for f in pool.figures if admissible(f, ask, pool=pool)]
+    money = [f for f in cands if f.unit == "kr" and f.measure not in ("budget", "avvikelse", "årsbudget")]
+    money.sort(key=lambda f: (f.measure in ("utfall", "kostnad"), fit(f, ask, pool)), reverse=True)
+    for amount in money[:3]:
+        people = [
+            f for f in cands
+            if f.unit == "personer" and f.role != "part" and not gender_of(f.measure) and f.period == amount.period
+            and f.pair_side != "before" and f.measure in _PEOPLE_TOTALS
+        ]
+        if not people:
+            continue
+        count = max(people, key=lambda f: (f.role == "total", f.value))
+        if not count.value:
+            continue
+        r = compute.per_unit(amount.value, count.value, "kr")
+        return Result([_computed(f"kostnad per deltagare ({amount.subject})", amount.subject,
+                                 "kostnad per deltagare", amount.period, float(round(r.value)), "kr", r.formula,
+                                 [amount, count])], [amount, count])
+    return Result([], [])
+
+
+# --- checks ----------------------------------------------------------------------------------------
+
+
+def check(ask: Ask, pool: Pool) -> Result:
+    near = [f for f in pool.figures if pool.rank_of(f) < 99 or admissible(f, ask, pool=pool)]
+    found = checks_for(near)
+    relevant = [c for c in found if _check_admissible(c, ask)] or found
+    relevant.sort(key=lambda c: (c.ok is not False, _check_rank(c, pool)))
+    return Result(relevant[:3], [])
+
+
+def _check_admissible(c: FigureOut, ask: Ask) -> bool:
+    from assistant.answering.similarity import contains_name
+
+    text = f"{c.subject} {' '.join(s.quote for s in c.sources)}"
+    years = {str(y) for y in ask.years}
+    return all(contains_name(n, text) for n in ask.names) and (not years or c.period in years)
+
+
+def _check_rank(c: FigureOut, pool: Pool) -> int:
+    quotes = {s.quote for s in c.sources}
+    return min((pool.rank_of(f) for f in pool.figures if f.sentence in quotes), default=99)
+
+
+# --- names, dates, lists ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PassageText:
+    """A retrieved passage as text, for answers that are not among the extracted figures (dates, lists)."""
+
+    report: str
+    page: int
+    text: str
+
+
+_DATE_OR_YEAR = re.compile(r"(?<![\d-])((?:19|20)\d\d)(?:-\d\d-\d\d)?(?![\d-])")
+_ENUMERATION = re.compile(r"([^,.;:]+(?:,\s*[^,.;:]+){1,}\s+(?:och|samt)\s+[^,.;:]+)")
+
+
+def best_sentences(ask: Ask, stems: set[str], passages: Sequence[PassageText], top: int = 3):
+    from index.extract import sentences
+    from index.lexical import stem
+
+    scored = []
+    for rank, p in enumerate(passages[:top]):
+        for sent in sentences(p.text):
+            ws = {stem(w.lower()) for w in re.findall(r"[^\W_]+", sent.text)}
+            scored.append((len(stems & ws) - 0.1 * rank, rank, sent.text, p))
+    return [(text, p) for score, _, text, p in sorted(scored, key=lambda x: (-x[0], x[1])) if score > 0]
+
+
+def year_of_event(ask: Ask, stems: set[str], passages: Sequence[PassageText]) -> Result:
+    for text, p in best_sentences(ask, stems, passages):
+        m = _DATE_OR_YEAR.search(text)
+        if m:
+            return Result([FigureOut(label="år", subject="", measure="år", period=m.group(1),
+                                     value=float(m.group(1)), unit="år", kind="stated",
+                                     formula=f"ur texten: {m.group(0)}",
+                                     sources=[Source(report=p.report, page=p.page, quote=text)])], [])
+    return Result([], [])
+
+
+def count_listed(ask: Ask, stems: set[str], passages: Sequence[PassageText]) -> Result:
+    """The number of items the best-matching sentence enumerates ('A, B, C och D' → 4)."""
+    for text, p in best_sentences(ask, stems, passages):
+        m = _ENUMERATION.search(text)
+        if not m:
+            continue
+        lead = re.split(r"\b(är|med|av|mellan|huvudmännen|medlemmar)\b", m.group(1))[-1]
+        items = [i.strip() for i in re.split(r",|\boch\b|\bsamt\b", lead) if i.strip()]
+        if len(items) >= 3:
+            return Result([FigureOut(label="antal uppräknade", subject="", measure="antal", period="",
+                                     value=float(len(items)), unit="antal", kind="computed",
+                                     formula=f"{len(items)} uppräknade: " + "; ".join(items),
+                                     sources=[Source(report=p.report, page=p.page, quote=text)])], [])
+    return Result([], [])

@@ -1,0 +1,157 @@
+"""The question as an operation and constraints: what to compute, over which measure, for which names,
+periods and organisation. Broad Swedish patterns over the folded question (å/ä→a, ö→o), not question lines."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering.models import Ask, Operation
+from assistant.question import QUESTION_WORDS, Question, org_keywords
+from index.lexical import STOPWORDS, fold
+from index.numbers import number_word_value
+
+# Checked in this order: a check question may say "andel", a per-unit one "kostnad", an overrun "budget".
+OPERATIONS: tuple[tuple[Operation, str], ...] = (
+    ("check", r"\bstamm\w*|\bgar (det )?ihop|\bkorrekt|\brimlig|\bsummerar|\bgar jamnt upp|\bhanger ihop"),
+    ("per_unit", r"\bper (deltagare|person|individ|elev|capita|inskriven|ungdom)|\bi snitt\b|\bgenomsnitt\w* kostnad"
+     r"|\bkostnad\w* per\b|\bsnittkostnad|\bstyckkostnad|\bkostade \w+ (deltagare|person)"),
+    ("budget_used", r"hur (stor del|mycket|stor andel|manga procent) av budget\w*|\bforbruka\w*|\bgick at\b"
+     r"|\butnyttja\w*|\banvandes av budget|\bbudget\w* (anvandes|utnyttjades)"),
+    ("overrun", r"\boverskr\w*|mer an budget\w*|\bover budget|mindre an budget\w*|\bunder budget"
+     r"|\bbudgetoverskridande|\bavvek\w* \w* ?(fran|mot) budget|\bjamfort med budget\w*|\bbudgeterat"),
+    ("share", r"\bandel\w*|\bhur stor del|\bprocent av\b|\bhur manga procent\b|\bi procent av\b|\bproportion"),
+    ("change", r"\bforandr\w*|\bokade|\bokat\b|\bokning\w*|\bminskade|\bminskat\b|\bminskning\w*|\bjamfort"
+     r"|\butveckl\w*|\bskillnad\w*|\bfler an\b|\bfarre an\b|\bmer an\b|\bmindre an\b|\bhogre an\b|\blagre an\b"
+     r"|\bsteg\b|\bsjonk\b|\bhojde\w*|\bsankte\w*|\bhojning\w*|\bsankning\w*"),
+    ("sum", r"\b(sammanlagt|totalt|tillsammans|sammantaget|summan|sammantagna|sammanlagda)\b"),
+    ("when", r"^\s*(nar|vilket ar|vilket datum|vilken dag|vilken manad)\b"),
+    ("list", r"^\s*(vilka|vilken|vem|vad|namnge|rakna upp)\b"),
+)
+# Words of the operation itself: they say what to compute, not what is counted.
+_OPERATION_WORDS = frozenset(
+    fold(w)
+    for w in """
+    andel andelen andelar procent procenten procentuellt procentuell del förändrades förändring förändringen
+    förändrats ökade ökat ökning ökningen minskade minskat minskning minskningen jämfört jämförelse skillnad
+    skillnaden sammanlagt totalt tillsammans sammantaget summan sammantagna sammanlagda stämmer stämde
+    stämma korrekt rimlig rimligt ihop per snitt genomsnitt genomsnittlig genomsnittliga överskreds
+    överskred överskridande överskridits budgeterat budgeterade budgeten mer mindre fler färre högre lägre
+    steg sjönk höjdes höjde sänktes sänkte gick åt förbrukades utnyttjades användes utfall går jämnt upp
+    januari februari mars april maj juni juli augusti september oktober november december halvåret
+    halvår första andra tertialet kvartalet helåret perioden mellan redovisade redovisas anges angiven angivna uppgiven räkna upp namnge hur många mycket stor vilka
+    vilken vilket vem vad när kom fick var blev hade har är ska skulle kunde år året åren under
+    """.split()
+)
+_MONEY = re.compile(
+    r"\b(kronor|kr|pengar|belopp\w*|budget\w*|kostnad\w*|kostade|utfall\w*|\w*avgift\w*|intakt\w*|resultat\w*"
+    r"|\w*kapital\w*|underskott\w*|overskott\w*|bidrag\w*|tilldelning\w*|medel|beviljade?s?|betalade?|satsade?"
+    r"|lade)\b"
+)
+_COUNT = re.compile(r"\bhur manga\b(?! procent)")
+_PERCENT = re.compile(r"\bprocent\w*|%|\bandel\w*|\bhur stor del\b")
+_ABSOLUTE = re.compile(r"\bhur manga fler|\bhur manga farre|\bmed hur (manga|mycket)\b|\bhur mycket (mer|mindre|hogre|lagre)")
+_ITEMS = re.compile(r"\b(\w+) (insatser\w*|projekt\w*|verksamhet\w*|kommuner\w*|delar|aktivitet\w*)\b")
+_YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_GENERIC_ORG = frozenset({"samordningsforbundet", "samordningsforbund", "forbundet", "forbundets", "finsam"})
+
+
+def operation_of(folded: str) -> Operation:
+    for operation, pattern in OPERATIONS:
+        if re.search(pattern, folded):
+            if operation == "list" and re.match(r"\s*(vilken|vilket|vad)\b", folded) and _value_noun(folded):
+                return "lookup"  # "vilket resultat …", "vad kostade …": a value, not a list
+            return operation
+    return "lookup"
+
+
+def _value_noun(folded: str) -> bool:
+    return bool(_MONEY.search(folded) or re.search(r"\w*(tal|antal|summa|niva|grad|andel)\b", folded))
+
+
+def names_in(text: str, organisations: list[str], subject_names: list[str]) -> list[str]:
+    """Capitalised runs after the first word ('Region Dalälven', 'Sandvik', 'MoA'), the subjects the
+    index found in the question, but not the organisation the question names."""
+    org_words = set().union(*(org_keywords(o) for o in organisations)) if organisations else set()
+    found: list[str] = list(subject_names)
+    run: list[str] = []
+    tokens = _WORD.findall(text)
+    for i, token in enumerate([*tokens, ""]):
+        if i > 0 and token[:1].isupper():
+            run.append(token)
+            continue
+        if run:
+            folded = {fold(w).removesuffix("s") if fold(w).removesuffix("s") in org_words else fold(w) for w in run}
+            if not folded <= (org_words | _GENERIC_ORG) and not any(
+                fold(" ".join(run)) in fold(s) for s in found
+            ):
+                kept = [w for w in run if fold(w) not in _GENERIC_ORG]
+                if kept:
+                    found.append(" ".join(kept))
+            run = []
+    return list(dict.fromkeys(found))
+
+
+def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type: ignore[assignment]
+    text = question.text
+    folded = fold(text)
+    operation = operation_of(folded)
+    names = names_in(text, list(question.organisations), list(subject_names))
+    name_words = {fold(w) for n in names for w in _WORD.findall(n)}
+    org_words = set().union(*(org_keywords(o) for o in question.organisations)) if question.organisations else set()
+    measure = [
+        w.lower()
+        for w in _WORD.findall(text)
+        if fold(w) not in name_words
+        and fold(w) not in org_words
+        and fold(w) not in _GENERIC_ORG
+        and w.lower() not in STOPWORDS
+        and fold(w) not in QUESTION_WORDS
+        and fold(w) not in _OPERATION_WORDS
+        and len(w) > 1
+    ]
+    part, whole = _share_parts(text, measure) if operation == "share" else ((), ())
+    unit = None
+    if _PERCENT.search(folded) and operation in ("share", "lookup"):
+        unit = "procent"
+    elif _MONEY.search(folded) or re.search(r"\bhur mycket\b", folded) and not _COUNT.search(folded):
+        unit = "kr" if _MONEY.search(folded) or "pengar" in folded else None
+    elif _COUNT.search(folded):
+        unit = "personer"
+    items = None
+    m = _ITEMS.search(text.lower())
+    if m:
+        word = m.group(1)
+        items = int(word) if word.isdigit() else number_word_value(word)
+    asks_value = operation not in ("list", "when") and (
+        question.asks_value or operation != "lookup" or bool(re.search(r"\bhur (manga|mycket|stor|lang)", folded))
+    )
+    return Ask(
+        text=text,
+        operation=operation,
+        measure=tuple(dict.fromkeys(measure)),
+        part=part,
+        whole=whole,
+        names=tuple(names),
+        years=tuple(sorted({int(y) for y in _YEAR.findall(text)})),
+        organisations=tuple(question.organisations),
+        unit=unit,
+        percent=bool(re.search(r"\bprocent\w*|%|\bprocentuell", folded)),
+        absolute=bool(_ABSOLUTE.search(folded)) or (unit == "kr" and operation == "change"),
+        asks_value=asks_value,
+        items=items,
+    )
+
+
+_OF = re.compile(r"\b(?:av|bland|utav)\s+(?P<whole>.+?)(?=\s+(?:som|var|gick|kom|blev|fick|hade|har|i|under|"
+                 r"vid|enligt|efter|inom)\b|[?,.]|$)", re.IGNORECASE)
+
+
+def _share_parts(text: str, measure: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """'andel av de avslutade som gick till arbete' → part (gick, arbete), whole (avslutade);
+    'andelen kvinnor i X' → part (kvinnor), whole ()."""
+    m = _OF.search(text)
+    whole_words = {w.lower() for w in _WORD.findall(m.group("whole"))} if m else set()
+    whole = tuple(w for w in measure if w in whole_words)
+    part = tuple(w for w in measure if w not in whole_words)
+    return part, whole

@@ -1,0 +1,132 @@
+"""What a bare number counts, from the noun right after it (or, for 'antalet deltagare … 17', before it).
+
+The vocabulary is open: any noun after a number is what it counts ('2,0 årsarbetare', 'sju sammanträden',
+'162 ärenden'). Only the nouns for the people an insats serves are mapped, so that 'personer',
+'individer' and 'deltagare' count the same participants and women and men are told apart; a count of
+staff ('handläggare', 'medarbetare') keeps its own noun and is never a count of participants.
+Durations and ages ('6 mån', '3 månader', '16–29 år') keep their own unit word and are never people.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.lexical import STOPWORDS, fold
+
+# Folded prefixes of nouns for the people an insats serves, and the measure they give.
+PARTICIPANT_NOUNS: tuple[tuple[str, str], ...] = (
+    ("kvinn", "kvinnor"),
+    ("flick", "kvinnor"),
+    ("tjej", "kvinnor"),
+    ("pojk", "män"),
+    ("kill", "män"),
+    ("icke-binar", "icke-binära"),
+    ("deltag", "deltagare"),
+    ("person", "deltagare"),
+    ("individ", "deltagare"),
+)
+GENDERS = ("kvinnor", "män", "icke-binära")
+
+# Time words after a number, folded, and the measure they give: a duration or an age, never a count of
+# people ("6 mån" must not fold into "6 man" = men).
+DURATIONS: dict[str, str] = {
+    "man": "månader",  # only reached for the unfolded 'mån' / 'mån.'
+    "manad": "månader",
+    "manader": "månader",
+    "manaders": "månader",
+    "vecka": "veckor",
+    "veckor": "veckor",
+    "dag": "dagar",
+    "dagar": "dagar",
+    "timme": "timmar",
+    "timmar": "timmar",
+    "tim": "timmar",
+    "ar": "år",
+    "ars": "år",
+    "arig": "år",
+    "ariga": "år",
+    "aring": "år",
+    "aringar": "år",
+}
+# Words that follow a number without being what it counts ('34 till 51', '15 av dem', '14 kvar').
+_NOT_NOUNS = frozenset(
+    "av st stycken nya ar var blev kvar gick har hade fick till fran med i pa om under per procent kr "
+    "kronor tkr mkr som vilket varav darav respektive resp ca cirka totalt sammanlagt".split()
+)
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
+
+
+def words_after(text: str, end: int, n: int = 3) -> list[str]:
+    """The next `n` words after `end`, as written (not folded)."""
+    return _WORD.findall(text[end : end + 120])[:n]
+
+
+def duration_after(text: str, end: int) -> str | None:
+    """'6 mån', '3 månader', '16-29 år', '25 år': the time word after a number (or a range's second end)."""
+    rest = re.sub(r"^\s*[-–]\s*\d+", "", text[end : end + 40])
+    after = words_after(rest, 0, 1)
+    if not after:
+        return None
+    word = after[0].lower()
+    if word == "man" or word == "män":
+        return None  # men, not months: only 'mån' is short for månader
+    return DURATIONS.get(fold(word))
+
+
+def participant_noun(word: str) -> str | None:
+    """The measure of a noun for people an insats serves ('personer' → deltagare, 'män' → män)."""
+    lower = word.lower()
+    if lower in ("män", "man"):
+        return "män"
+    folded = fold(lower)
+    for prefix, measure in PARTICIPANT_NOUNS:
+        if folded.startswith(prefix):
+            return measure
+    return None
+
+
+def counted_noun(words: list[str]) -> tuple[str, str] | None:
+    """(unit, measure) from the words right after a number: 'personer' → (personer, deltagare),
+    'årsarbetare' → (antal, årsarbetare), 'icke-binära' → (personer, icke-binära). None when what follows
+    is no noun ('34 till 51', '7 gick till arbete')."""
+    for n, word in enumerate(words[:2]):
+        lower = word.lower()
+        if lower == "icke" and n + 1 < len(words) and fold(words[n + 1]).startswith("binar"):
+            return "personer", "icke-binära"
+        people = participant_noun(word)
+        if people:
+            return "personer", people
+        folded = fold(lower)
+        if folded in _NOT_NOUNS or lower in STOPWORDS:
+            if folded in ("st", "stycken", "nya"):
+                continue  # '4 st handläggare', '73 nya deltagare'
+            return None
+        if word[:1].isupper() or len(word) < 3:
+            return None  # a name or a label follows ('1 200 tkr Arbetsförmedlingen')
+        return "antal", lower
+    return None
+
+
+_COUNT_BEFORE = re.compile(
+    r"(deltagarantal\w*|antal\w*\s+(?:\w+\s+){0,1}deltagare(?:\s+\w+){0,3})\s*(?:är|var|uppg\w+ till)?\s*$"
+)
+_NOUN_BEFORE = re.compile(r"antal(?:et)?\s+(\w+)\s+(?:är|var|uppgick till|uppgår till|blev)\s*$")
+
+
+def counted_before(text: str, start: int) -> tuple[str, str] | None:
+    """'deltagarantalet 17', 'antalet inskrivna deltagare … 37', 'Antalet inskrivna uppgick till 58':
+    the count is named before the number."""
+    before = text[max(0, start - 70) : start]
+    if _COUNT_BEFORE.search(fold(before)):
+        return "personer", "deltagare"
+    m = _NOUN_BEFORE.search(before.lower())
+    if m:
+        people = participant_noun(m.group(1))
+        return ("personer", people) if people else ("antal", m.group(1))
+    return None
+
+
+def gender_of(measure: str) -> str | None:
+    """'kvinnor', 'män' or 'icke-binära' when the measure counts one gender (possibly with an outcome)."""
+    head = measure.split(" ", 1)[0]
+    return head if head in GENDERS else None

@@ -1,0 +1,292 @@
+"""The figures one passage states, each with its own words, unit, period and organisation.
+
+Every figure keeps its provenance (report, page, chunk, span, sentence), the phrase that says what it
+counts (`phrase`), a measure read from the words next to the number (an open vocabulary: the counted
+noun itself, an outcome, or what an amount is), the section it stands in, and a period (a year in the
+sentence, else the report's). Its subject, the insats, is resolved afterwards within the report's own
+organisation (`index.extract.scope`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from index.extract.counted import (
+    counted_before,
+    counted_noun,
+    duration_after,
+    gender_of,
+    participant_noun,
+    words_after,
+)
+from index.extract.money import money_measure
+from index.extract.outcomes import outcome_after, outcome_after_paren, outcome_before, outcome_in
+from index.extract.pairs import from_to_pairs
+from index.extract.phrase import phrase_of
+from index.extract.sentences import SentenceSpan, sentences
+from index.lexical import fold
+from index.models import Chunk, Figure, NumberMention, ReportMeta
+
+_PART_OF = re.compile(r"\s+av\s+(de\s+|dessa\s+)?")
+_YEAR = re.compile(r"(?<![\d-])(19[9]\d|20\d\d)(?![\d-])")
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)?")
+# A percentage that says how the money is shared ('staten genom Försäkringskassan 50 procent',
+# 'kommunernas andel fördelas efter invånarantal, 60 procent Åby kommun') is no share of people.
+_FINANCING = re.compile(r"finansi|fördelning|fördelas|står för|bidrar med|medlemsavgift|invånarantal", re.I)
+
+
+def period_of(sentence: str, meta: ReportMeta) -> str:
+    years = sorted({y for y in _YEAR.findall(sentence) if 1990 <= int(y) <= 2100})
+    if len(years) == 1:
+        return years[0]
+    return meta.period
+
+
+def extract_figures(chunk: Chunk, meta: ReportMeta, subject: str) -> list[Figure]:
+    """All figures stated in one chunk, in text order; gender splits grouped with their total."""
+    from index.numbers import find_numbers
+
+    figures: list[Figure] = []
+    for sent in sentences(chunk.text):
+        mentions = [m for m in find_numbers(sent.text, include_one=True) if not _is_year(m)]
+        period = period_of(sent.text, meta)
+        people_context = any(participant_noun(w) for w in _WORD.findall(sent.text))
+        section = chunk.section_at(sent.start)
+        group_of: dict[int, tuple[str, str]] = {}
+        made: dict[int, Figure] = {}
+        for i, m in enumerate(mentions):
+            nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+            prev = mentions[i - 1] if i else None
+            whole = prev is not None and _PART_OF.fullmatch(sent.text[prev.end : m.start]) is not None
+            fig = _classify(chunk, sent, m, nxt, meta, subject, period, people_context, whole)
+            if fig is None:
+                continue
+            fig.phrase = phrase_of(sent.text, m, prev, nxt)
+            fig.organisation = meta.organisation
+            fig.section = section
+            figures.append(fig)
+            made[i] = fig
+            group_of[i] = (fig.figure_id, fig.measure)
+        _pair_from_to(chunk, sent, mentions, made, figures, meta, subject, period, section)
+        _group_gender_splits(figures, sent, mentions, group_of)
+        _share_pair_outcomes(figures, sent, mentions, group_of)
+    return figures
+
+
+def _pair_from_to(chunk, sent, mentions, made, figures, meta, subject, period, section) -> None:
+    """'ökade från 34 till 51 deltagare': 34 is the same measure as 51, one period earlier when the
+    sentence says so; both carry the pair's id and their side."""
+    for pair in from_to_pairs(sent.text, mentions, period):
+        after = made.get(pair.after)
+        if after is None:
+            continue
+        before = made.get(pair.before)
+        if before is None:
+            m = mentions[pair.before]
+            before = _figure(chunk, sent, m, meta, subject, period, after.unit, after.measure)
+            before.organisation, before.section = meta.organisation, section
+            figures.insert(figures.index(after), before)
+            made[pair.before] = before
+        before.measure, before.unit = after.measure, after.unit
+        before.phrase = after.phrase = phrase_of(sent.text, mentions[pair.before], None, None)
+        pid = f"{after.figure_id}:par"
+        before.pair_id = after.pair_id = pid
+        before.pair_side, after.pair_side = "before", "after"
+        if pair.before_period:
+            before.period = pair.before_period
+        after.period = pair.after_period
+
+
+def _is_year(m: NumberMention) -> bool:
+    return (
+        m.unit is None
+        and not m.word
+        and m.value.is_integer()
+        and 1990 <= m.value <= 2100
+        and "," not in m.raw
+    )
+
+
+def _classify(
+    chunk: Chunk,
+    sent: SentenceSpan,
+    m: NumberMention,
+    nxt: NumberMention | None,
+    meta: ReportMeta,
+    subject: str,
+    period: str,
+    people_context: bool,
+    whole: bool = False,
+) -> Figure | None:
+    text = sent.text
+    limit = nxt.start if nxt else None
+    subset = re.match(r"\s+av\s+(de|dessa|dem|deltagarna|personerna|eleverna)\b", text[m.end :])
+    if subset and m.unit is None and (nxt is None or not _PART_OF.fullmatch(text[m.end : nxt.start])):
+        # "Sju av deltagarna upplever …": a part of the participants, not a count of them
+        measure = outcome_after(text, m.end + subset.end()) or "delmängd av deltagarna"
+        fig = _figure(chunk, sent, m, meta, subject, period, "personer", measure)
+        fig.role = "part"
+        return fig
+    if nxt is not None and _PART_OF.fullmatch(text[m.end : nxt.start]):
+        # "tjugo av trettiosju deltagare kommit ut i sysselsättning": the part takes the whole's noun and
+        # the outcome that follows it.
+        noun = counted_noun(words_after(text, nxt.end))
+        if noun is not None:
+            outcome = outcome_after(text, nxt.end)
+            return _figure(chunk, sent, m, meta, subject, period, noun[0], outcome or noun[1])
+    unit: str | None = m.unit
+    measure: str | None = None
+    if unit == "kr":
+        measure = money_measure(text[: m.start])
+    elif unit == "procent":
+        outcome = outcome_after(text, m.end, limit) or outcome_after_paren(text, m.end)
+        if _FINANCING.search(text) and not outcome:
+            measure = "andel av finansieringen"
+        else:
+            measure = f"andel {outcome}" if outcome else "andel"
+    else:
+        duration = duration_after(text, m.end)
+        if duration:
+            # "6 mån", "16-29 år": a duration or an age, a figure of its own kind, never people
+            return _figure(chunk, sent, m, meta, subject, period, "antal", duration)
+        after = words_after(text, m.end)
+        if m.word and m.value == 1 and not (after and re.match(r"kvinna|man$|icke", fold(after[0]))):
+            return None  # "en/ett" is an article unless it counts one person ("en kvinna till studier")
+        noun = counted_noun(after) or counted_before(text, m.start)
+        if noun and noun[0] == "antal" and outcome_in(noun[1]):
+            noun = ("personer", outcome_in(noun[1]) or noun[1])  # "Antalet inskrivna uppgick till 58"
+        outcome = (
+            outcome_after(text, m.end, limit)
+            or outcome_after_paren(text, m.end)
+            or (None if whole else outcome_before(text, m.start))
+        )
+        if whole:
+            outcome = None  # "tjugo av trettiosju deltagare …": the whole is the participants
+        if noun:
+            unit, measure = noun
+            if unit == "personer" and measure == "deltagare" and outcome:
+                measure = outcome
+            elif gender_of(measure) and outcome and outcome != "avslutade":
+                measure = f"{measure} {outcome}"
+        elif outcome and people_context:
+            unit, measure = "personer", outcome
+        else:
+            return None  # a bare number with nothing counted after it is not a figure
+    return _figure(chunk, sent, m, meta, subject, period, unit, measure or "belopp")
+
+
+def _figure(
+    chunk: Chunk,
+    sent: SentenceSpan,
+    m: NumberMention,
+    meta: ReportMeta,
+    subject: str,
+    period: str,
+    unit: str | None,
+    measure: str,
+) -> Figure:
+    start = chunk.char_start + _offset(chunk, sent.start + m.start)
+    return Figure(
+        figure_id=f"{chunk.chunk_id}#{sent.start + m.start}",
+        report_id=chunk.report_id,
+        chunk_id=chunk.chunk_id,
+        page=chunk.page_start,
+        sentence=sent.text,
+        char_start=start,
+        char_end=start + (m.end - m.start),
+        value=m.value,
+        unit=unit,  # type: ignore[arg-type]
+        measure=measure,
+        subject=subject,
+        period=period,
+        raw=m.raw,
+        approx=m.approx,
+    )
+
+
+def _offset(chunk: Chunk, offset_in_text: int) -> int:
+    # Chunk text collapses blank-line runs; offsets are approximate within the chunk's span.
+    return min(offset_in_text, max(0, chunk.char_end - chunk.char_start))
+
+
+def _group_gender_splits(
+    figures: list[Figure],
+    sent: SentenceSpan,
+    mentions: list[NumberMention],
+    group_of: dict[int, tuple[str, str]],
+) -> None:
+    """'95 personer, varav 48 kvinnor och 47 män' and '76 deltagare (24 kvinnor och 52 män)': the women and
+    men are parts of the total before them, and share its group."""
+    by_id = {f.figure_id: f for f in figures}
+    indices = sorted(group_of)
+    for n, i in enumerate(indices):
+        fid, measure = group_of[i]
+        if _gender(measure) or by_id[fid].unit != "personer":
+            continue
+        parts = []
+        genders: set[str] = set()
+        for j in indices[n + 1 :]:
+            pid, pmeasure = group_of[j]
+            if not _gender(pmeasure) or by_id[pid].role == "part" or _gender(pmeasure) in genders:
+                break  # "… 10 kvinnor och 8 män Kommun: 1 kvinna": a repeated gender starts another split
+            if not parts and any(not _is_age_or_duration(sent.text, mentions[k]) for k in range(i + 1, j)):
+                break  # another count stands between ("80 personerna hade 15 en …, varav 5 kvinnor")
+            genders.add(_gender(pmeasure))
+            between = sent.text[mentions[parts[-1] if parts else i].end : mentions[j].start]
+            if not parts and not _SPLIT_MARKER.search(between):
+                break  # "5 deltagarna gick 1 kvinna och 3 män till annan insats": a subset, not a split
+            if len(between) > 60 and not (not parts and re.search(r"\b(varav|därav)\s*$", between)):
+                break
+            parts.append(j)
+        if parts:
+            total = by_id[fid]
+            total.group, total.role = fid, "total"
+            for j in parts:
+                part = by_id[group_of[j][0]]
+                part.group, part.role = fid, "part"
+                stated_after = outcome_after(sent.text, mentions[parts[-1]].end)
+                if total.measure == "deltagare" and stated_after and stated_after != "avslutade":
+                    # "tio deltagare (sex kvinnor och fyra män) inskrivna": the outcome after the parts is the
+                    # total's too
+                    total.measure = stated_after
+                if total.measure not in ("deltagare", "personer"):
+                    part.measure = f"{_gender(part.measure)} {total.measure}"
+
+
+def _share_pair_outcomes(
+    figures: list[Figure],
+    sent: SentenceSpan,
+    mentions: list[NumberMention],
+    group_of: dict[int, tuple[str, str]],
+) -> None:
+    """'Två män och tre kvinnor har avslutats till studier': both counts went to studies."""
+    by_id = {f.figure_id: f for f in figures}
+    indices = sorted(group_of)
+    for a, b in itertools.pairwise(indices):
+        first, second = by_id[group_of[a][0]], by_id[group_of[b][0]]
+        joined = re.fullmatch(r"\s*\w*\s*(och|,)\s*", sent.text[mentions[a].end : mentions[b].start])
+        if (
+            joined
+            and first.role == second.role == "single"
+            and _gender(first.measure) == first.measure
+            and _gender(second.measure)
+            and second.measure != _gender(second.measure)
+        ):
+            first.measure = f"{first.measure} {second.measure.split(' ', 1)[1]}"
+
+
+# What stands between a total and its gender split: "varav"/"därav", or a few words (the counted noun, an
+# outcome) and a comma, parenthesis or colon ("14 deltagare, sju kvinnor …", "7 till arbete (3 kvinnor").
+_SPLIT_MARKER = re.compile(
+    r"\b(varav|därav)\b|^\s*(?:[^\s,():]+\s+){0,3}[^\s,():]*\s*[,(:]\s*$", re.IGNORECASE
+)
+
+
+
+def _is_age_or_duration(text: str, m: NumberMention) -> bool:
+    """'16-29 år', '3 månader', '6 mån': a number that counts no one."""
+    return duration_after(text, m.end) is not None
+
+
+_gender = gender_of

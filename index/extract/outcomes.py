@@ -1,0 +1,47 @@
+"""What happened to the people a number counts, read from the clause around it ('15 (ca 42 %) gått till
+arbete eller studier', 'Avslutade under året: 76 deltagare'). Patterns are folded (å/ä→a, ö→o)."""
+
+from __future__ import annotations
+
+import re
+
+from index.lexical import fold
+
+OUTCOMES: tuple[tuple[str, str], ...] = (
+    (r"arbete (eller|och|/) ?studier|arbete/studier|studier eller arbete", "till arbete eller studier"),
+    (r"till egen forsorjning", "till egen försörjning"),  # not "att nå egen försörjning" (the target group)
+    (r"sysselsattning", "till sysselsättning"),
+    (r"(till|i) arbete|lonearbete|anstall", "till arbete"),
+    (r"(till|i) studier|studerar|studera|heltidsstudier", "till studier"),
+    (r"sjukersattning|aktivitetsersattning", "till sjuk-/aktivitetsersättning"),
+    (r"annan insats", "till annan insats"),
+    (r"avslut", "avslutade"),
+    (r"inskriv", "inskrivna"),
+    (r"riskgrupp", "i riskgrupp"),
+    (r"\bnya\b", "nya"),
+)
+
+
+def outcome_in(clause: str) -> str | None:
+    folded = fold(clause)
+    for pattern, measure in OUTCOMES:
+        if re.search(pattern, folded):
+            return measure
+    return None
+
+
+def outcome_after(text: str, end: int, limit: int | None = None) -> str | None:
+    """An outcome named in the clause right after a number, up to the next number."""
+    stop = min(end + 90, limit if limit is not None else len(text))
+    return outcome_in(re.split(r"[.;]|\boch av\b|, varav", text[end:stop])[0])
+
+
+def outcome_before(text: str, start: int) -> str | None:
+    """'Avslutade under året: 76 deltagare': an outcome heading the clause the number stands in."""
+    return outcome_in(re.split(r"[.;,(]|\boch\b", text[max(0, start - 40) : start])[-1])
+
+
+def outcome_after_paren(text: str, end: int) -> str | None:
+    """'15 (ca 42 %) gått till arbete': the outcome follows the closing parenthesis."""
+    close = text.find(")", end)
+    return outcome_after(text, close + 1) if 0 <= close - end < 16 and "(" in text[end:close] else None

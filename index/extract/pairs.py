@@ -1,0 +1,42 @@
+"""Before/after pairs stated in one sentence: 'antalet deltagare ökade från 34 till 51 deltagare'."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.models import NumberMention
+
+_FROM = re.compile(r"\bfrån\s+(?:ca\s+|cirka\s+)?$", re.IGNORECASE)
+_TO = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,2}(?:\(\d{4}\)\s*)?till\s+(?:ca\s+|cirka\s+)?$", re.IGNORECASE)
+_PREVIOUS_YEAR = re.compile(r"föregående år|året innan|förra året|fjolåret|närmast föregående", re.I)
+_YEAR = re.compile(r"(?<![\d-])((?:19|20)\d\d)(?![\d-])")
+
+
+@dataclass(frozen=True)
+class Pair:
+    before: int
+    after: int
+    """Indices into the sentence's mentions."""
+    before_period: str
+    after_period: str
+
+
+def from_to_pairs(sentence: str, mentions: list[NumberMention], period: str) -> list[Pair]:
+    """Pairs 'från X till Y' among the mentions; the periods are the two years the sentence names in
+    order, else the previous year for X when the sentence says 'jämfört med föregående år'."""
+    pairs: list[Pair] = []
+    for i in range(len(mentions) - 1):
+        a, b = mentions[i], mentions[i + 1]
+        if not _FROM.search(sentence[max(0, a.start - 12) : a.start]):
+            continue
+        if not _TO.match(sentence[a.end : b.start]):
+            continue
+        years = [y for y in _YEAR.findall(sentence)]
+        before, after = "", period
+        if len(years) >= 2:
+            before, after = years[0], years[1]
+        elif _PREVIOUS_YEAR.search(sentence) and period.isdigit():
+            before = str(int(period) - 1)
+        pairs.append(Pair(i, i + 1, before, after))
+    return pairs
