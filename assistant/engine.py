@@ -21,10 +21,29 @@ from assistant.question import (
 from assistant.ranking import order_by_score, preference_factor, reciprocal_rank_fusion, top_indices
 from assistant.results import Answer, Filters, Mode, Passage
 from index.embed import Embedder
+from index.lexical import fold
 from index.reader import IndexReader
 from index.settings import Settings
 
 NOT_FOUND = answering.NOT_FOUND
+
+
+def unplaced_names(subjects) -> list[str]:
+    """Names of the subjects a question names; place variants of one insats that the question does not
+    tell apart ('MoA' → MoA Piteå, MoA Älvsbyn) become the one name they share, which either meets."""
+    from index.subjects import place_of
+
+    by_core: dict[str, list] = {}
+    for s in subjects:
+        by_core.setdefault(s.core, []).append(s)
+    names: list[str] = []
+    for group in by_core.values():
+        if len(group) == 1:
+            names.append(group[0].name)
+            continue
+        words = [w for w in group[0].name.replace(",", " ").split() if not place_of(fold(w))]
+        names.append(" ".join(words) or group[0].name)
+    return names
 
 
 @dataclass(frozen=True)
@@ -168,7 +187,7 @@ class Engine:
             [p.chunk_id for p in passages],
             reader.figures_by_chunk,
             reader.figures,
-            [PassageText(p.report, p.page, p.text) for p in passages],
+            [PassageText(p.report, p.page, p.text, p.section) for p in passages],
             top_orgs=list(dict.fromkeys(p.organisation for p in passages[:3])),
             covered_years=covered,
             passages_answer=is_supported(question, texts),
@@ -186,7 +205,8 @@ class Engine:
         registry = self.reader.subjects
         if not registry:
             return []
-        return [s.name for s in registry.find_in_text(question.text, question.organisations or None)]
+        found = registry.find_in_text(question.text, question.organisations or None)
+        return unplaced_names(found)
 
     def _passage(self, hit: Hit, question: Question) -> Passage:
         chunk = self.reader.chunks[hit.position]

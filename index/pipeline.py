@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from index.extract.scope import ScopedRegistry
 
 #: Bump when cleaning or chunking changes so indexes are re-chunked (vectors are reused by text hash).
-PIPELINE_VERSION = 16
+PIPELINE_VERSION = 17
 ANALYZERS = ("char4", "stem")
 #: Batches embedded per model call (length-sorted within the call): 2.7 → 3.2 passages/s on 96 passages.
 EMBED_GROUP_BATCHES = 8
@@ -378,6 +378,15 @@ class _FigureSet:
     registry: ScopedRegistry
 
 
+def _proper_by_report(chunks) -> dict[str, set[str]]:
+    from index.subjects import proper_words
+
+    texts: dict[str, list[str]] = {}
+    for c in chunks:
+        texts.setdefault(c.report_id, []).append(c.text)
+    return {report: proper_words("\n".join(parts)) for report, parts in texts.items()}
+
+
 def _section_items(chunks, entries):
     """(organisation, report, section) of every chunk's sections, inner headings included."""
     for c in chunks:
@@ -397,7 +406,7 @@ def _figures(live, kept_ids, new_chunks, table_figures, chunks, entries, clock) 
     from index.extract.scope import ScopedRegistry
     from index.subjects import registry_change
 
-    registry = ScopedRegistry.from_sections(_section_items(chunks, entries))
+    registry = ScopedRegistry.from_sections(_section_items(chunks, entries), _proper_by_report(chunks))
     for chunk in chunks:
         registry.of(entries[chunk.report_id].meta.organisation).add_aliases_from_text(chunk.text)
     kept = [f for f in load_figures(live) if f.report_id in kept_ids] if live and kept_ids else []
@@ -460,11 +469,36 @@ def _subject_of(figure: Figure, chunk: Chunk, registry: ScopedRegistry, of_secti
         return found.name if found else figure.subject
     subject = of_section(figure.section or chunk.section, org)
     if subject is None:
-        named = registry.of(org).find_in_text(figure.phrase or figure.sentence) or registry.of(
-            org
-        ).find_in_text(figure.sentence)
-        subject = named[0] if named else None
+        own = registry.of(org)
+        context = figure.section or chunk.section
+        named = own.find_in_text(figure.phrase or figure.sentence, context) or own.find_in_text(
+            figure.sentence, context
+        )
+        subject = named[0] if named else _subject_before(figure, chunk, own, context)
     return subject.name if subject else org
+
+
+#: How many sentences back a sentence without a name may take its insats from ('I Tidsam är … 37.
+#: I dagsläget har tjugo av dessa …').
+CARRY_SENTENCES = 2
+
+
+def _subject_before(figure: Figure, chunk: Chunk, registry, context: str):
+    """The insats the nearest preceding sentences of the same section name, if any."""
+    from index.extract.sentences import sentences
+
+    at = chunk.text.find(figure.sentence[:60])
+    if at <= 0:
+        return None
+    start = max((s for s, _ in chunk.subsections if s <= at), default=0)
+    before = [sent.text for sent in sentences(chunk.text[start:at])][-CARRY_SENTENCES:]
+    for text in reversed(before):
+        named = registry.find_in_text(text, context)
+        if len(named) == 1:
+            return named[0]
+        if named:
+            return None  # two insatser named: which one 'dessa' refers to is not known
+    return None
 
 
 def _chroma_meta(chunk: Chunk, entries: dict[str, ReportEntry]) -> dict:

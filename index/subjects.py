@@ -236,6 +236,17 @@ class HeadingAt:
     depth: int
 
 
+_SENTENCE_WORD = re.compile(r"(?<=[a-zåäö,] )([A-ZÅÄÖ][a-zåäö]+)\b")
+_LOWER_WORD = re.compile(r"\b[a-zåäö][a-zåäö]+\b")
+
+
+def proper_words(text: str) -> set[str]:
+    """Folded words a text writes capitalised in the middle of a sentence and never in lower case:
+    names ('deltagit i Jobbspåret', 'En ny insats, Hälsolots, startar'), not common nouns."""
+    lower = {fold(w) for w in _LOWER_WORD.findall(text)}
+    return {fold(w) for w in _SENTENCE_WORD.findall(text)} - lower
+
+
 def headings_of(items: Iterable[tuple[str, str]]) -> list[HeadingAt]:
     """Headings in the (report_id, section path) pairs; a level joining siblings ('Målgrupp / Resultat')
     gives one heading per sibling."""
@@ -260,7 +271,7 @@ def recurring_keys(headings: Iterable[HeadingAt]) -> set[str]:
     return {key for (_, key), keys in parents.items() if key and len(keys) >= 2}
 
 
-def _structural(h: HeadingAt, parsed: ParsedName) -> bool:
+def _structural(h: HeadingAt, parsed: ParsedName, numbered_ok: bool = False) -> bool:
     """Report structure or table debris rather than a name: numbered chapters, ALL-CAPS chapters,
     'Bilaga 1', a place alone, a heading about a year ('Vision 2017'), figures ('1,0'), repeated words
     (a table header), or a sentence."""
@@ -269,7 +280,7 @@ def _structural(h: HeadingAt, parsed: ParsedName) -> bool:
     words = parsed.core.split()
     return (
         not parsed.core
-        or bool(_NUMBERING.match(text))
+        or (bool(_NUMBERING.match(text)) and not numbered_ok)
         or (all(c.isupper() for c in letters) and (h.depth == 0 or len(letters) >= 6))
         or bool(_YEAR.search(parsed.display))
         or bool(_DECIMAL.search(text))
@@ -308,9 +319,11 @@ class SectionTree:
     children: dict[HeadingAt, list[HeadingAt]]
     by_place: dict[tuple[str, str, int], list[HeadingAt]]
     """(report, parent, depth) → the headings there: siblings without a walk over every heading."""
+    proper: dict[str, set[str]] = field(default_factory=dict)
+    """Report → folded words its body writes as proper nouns (see `proper_words`)."""
 
     @classmethod
-    def of(cls, items: Iterable[tuple[str, str]]) -> SectionTree:
+    def of(cls, items: Iterable[tuple[str, str]], proper: dict[str, set[str]] | None = None) -> SectionTree:
         headings = headings_of(items)
         by_place: dict[tuple[str, str, int], list[HeadingAt]] = defaultdict(list)
         by_parent: dict[tuple[str, str, int], list[HeadingAt]] = defaultdict(list)
@@ -321,7 +334,13 @@ class SectionTree:
         for h in headings:
             for parent in by_place.get((h.report, h.parent, h.depth - 1), []):
                 children[parent].append(h)
-        return cls(headings, recurring_keys(headings), children, dict(by_parent))
+        return cls(headings, recurring_keys(headings), children, dict(by_parent), proper or {})
+
+    def used_as_name(self, h: HeadingAt, parsed: ParsedName) -> bool:
+        """The report's own text writes the heading's first word as a proper noun ('deltagit i
+        Jobbspåret', 'En ny insats, Hälsolots, startar'): a numbered or one-word heading naming an insats."""
+        first = parsed.core.split()[:1]
+        return bool(first) and first[0] in self.proper.get(h.report, ())
 
     def below(self, h: HeadingAt) -> set[str]:
         return {subject_key(c.text) for c in self.children[h]}
@@ -336,11 +355,13 @@ class SectionTree:
         if (
             parsed.key in self.recurring
             or bool(set(parsed.core.split()[:1]) & self.recurring)
-            or _structural(h, parsed)
             or _names_parent(parsed, parse_name(h.parent))
         ):
             return False
-        return True if parsed.period or _distinctive(parsed) else None
+        proper = h.depth > 0 and self.used_as_name(h, parsed)
+        if _structural(h, parsed, numbered_ok=proper or (h.depth > 0 and _distinctive(parsed))):
+            return False
+        return True if parsed.period or _distinctive(parsed) or proper else None
 
     def names_subject(self, h: HeadingAt) -> bool:
         """Whether a heading names an insats/project: not a template sub-heading ('Målgrupp', nor one
@@ -387,11 +408,16 @@ class SubjectRegistry:
     # building
 
     @classmethod
-    def from_sections(cls, items: Iterable[tuple[str, str]]) -> SubjectRegistry:
-        """Subjects named by the headings of (report_id, section path) pairs, merged across reports."""
-        tree = SectionTree.of(items)
+    def from_sections(
+        cls, items: Iterable[tuple[str, str]], proper: dict[str, set[str]] | None = None
+    ) -> SubjectRegistry:
+        """Subjects named by the headings of (report_id, section path) pairs, merged across reports;
+        `proper` (report → words its body writes as names) lets a plain or numbered heading name one."""
+        tree = SectionTree.of(items, proper)
         registry = cls()
         named = [h for h in tree.headings if tree.names_subject(h)]
+        # placed names first: a later 'Tidsam' joins the one 'Tidsam, Piteå' (see `_same_subject`)
+        named.sort(key=lambda h: parse_name(h.text).place is None)
         for h in named:
             registry.add(h.text, h.report)
         # 'Tidsam' under 'Resultat på strukturell nivå' names no subject by itself, but a known one.
@@ -423,6 +449,10 @@ class SubjectRegistry:
 
     def _same_subject(self, parsed: ParsedName) -> Subject | None:
         """A known subject at the same place that `parsed` names by core, alias or a near spelling."""
+        if parsed.place is None:
+            placed = [s for s in self.subjects.values() if s.place and parsed.core in s.forms()]
+            if len(placed) == 1:
+                return placed[0]  # the insats' one place variant, named without its place
         here = [s for s in self.subjects.values() if s.place == parsed.place]
         forms = {parsed.core} | {parse_name(a).core for a in parsed.aliases}
         for subject in here:
@@ -526,20 +556,21 @@ class SubjectRegistry:
                     return found
         return None
 
-    def find_in_text(self, text: str) -> list[Subject]:
+    def find_in_text(self, text: str, context: str = "") -> list[Subject]:
         """Subjects named in `text` (a question, a passage, OCR-damaged or typed without å/ä/ö), longest
         mention first. A name shared by places ('MoA') gives the variants whose place the text names;
-        a name of common words only ('Ett steg till') counts only with its place in the text."""
+        a name of common words only ('Ett steg till') counts only with its place in the text or in
+        `context` (the heading the sentence stands under: 'Älvsbyn › I insatsen Steget fram …')."""
         found_in = self._cache.setdefault("found", {})
-        if text not in found_in:  # many figures share a sentence
-            found_in[text] = self._find_in_text(text)
-        return list(found_in[text])
+        if (text, context) not in found_in:  # many figures share a sentence
+            found_in[(text, context)] = self._find_in_text(text, context)
+        return list(found_in[(text, context)])
 
-    def _find_in_text(self, text: str) -> list[Subject]:
+    def _find_in_text(self, text: str, context: str = "") -> list[Subject]:
         pairs = [(word, token) for word, tokens in _words(text) for token in tokens]
         words = [word for word, _ in pairs]
         tokens = [token for _, token in pairs]
-        places = {p for p in map(place_of, tokens) if p}
+        places = {p for p in map(place_of, tokens + _tokens(context)) if p}
         index = self._form_index()
         matches: list[tuple[int, int, list[Subject]]] = []
         i = 0

@@ -74,7 +74,7 @@ def answer(
     stems: set[str],
     title_of: Callable[[str], str],
 ) -> Answered:
-    chunk_texts = {c: p.text for c, p in zip(ranked_chunks, passages, strict=False)}
+    chunk_texts = {c: f"{p.section}\n{p.text}" for c, p in zip(ranked_chunks, passages, strict=False)}
     pool = build_pool(ask, ranked_chunks, by_chunk, everything, top_orgs, chunk_texts)
     result = compute(ask, pool, stems, passages)
     texts = [p.text for p in passages]

@@ -56,6 +56,10 @@ class Ask:
     asks_value: bool = True
     items: int | None = None
     """'tre insatser' → 3: how many items a sum has."""
+    subset: bool = False
+    """Asks how many of a group ('hur många av deltagarna … fick arbete'): the group's total never answers."""
+    head: str | None = None
+    """The noun the question counts ('hur många socialsekreterare …' → socialsekreterare)."""
 
 
 @dataclass

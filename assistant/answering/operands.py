@@ -8,14 +8,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answering.models import Ask
-from assistant.answering.similarity import contains_name, coverage, words
+from assistant.answering.similarity import contains_name, coverage, word_similarity, words
 from index.extract.counted import gender_of
-from index.extract.outcomes import outcome_in
+from index.extract.outcomes import destination_in, outcome_in
 from index.lexical import fold
 from index.models import Figure
 
+#: Weight of the question's counted noun against the figure's measure, beside 3 × the words' coverage.
+HEAD_WEIGHT = 1.0
 #: Mean word similarity at which a figure's words count as naming what the question asks for.
 MEASURE_MIN = 0.5
+_PLAN_WORDS = re.compile(r"budget|planer|avvik|prognos|beslut")
 _GENDER_WORDS = re.compile(r"kvinn|\bman\b|\bmän\b|flick|pojk|tjej|kill|kön")
 
 
@@ -31,6 +34,16 @@ class Pool:
 
     def rank_of(self, figure: Figure) -> int:
         return self.rank.get(figure.chunk_id, 99)
+
+    def context_of(self, figure: Figure) -> str:
+        """The retrieved text a figure stands in: its own passage and, for a figure of an insats, the
+        retrieved passages about that insats ('En bra start … på Örjanskolan' a passage before its count)."""
+        texts = self.texts or {}
+        own = texts.get(figure.chunk_id, "")
+        if figure.subject == figure.organisation:
+            return own
+        same = [t for c, t in texts.items() if c != figure.chunk_id and contains_name(figure.subject, t)]
+        return " ".join([own, *same])
 
 
 def descriptor(figure: Figure) -> list[str]:
@@ -87,9 +100,15 @@ def meets_org(figure: Figure, organisations: Sequence[str]) -> bool:
     return not organisations or figure.organisation in organisations
 
 
+#: The measures extraction gives durations and ages (index.extract.counted.DURATIONS).
+DURATION_MEASURES = frozenset({"månader", "veckor", "dagar", "timmar", "år"})
+
+
 def unit_fits(figure: Figure, unit: str | None) -> bool:
     if unit is None:
         return True
+    if unit == "tid":
+        return figure.measure in DURATION_MEASURES
     if unit == "personer":
         return figure.unit in ("personer", "antal")
     return figure.unit == unit
@@ -98,15 +117,56 @@ def unit_fits(figure: Figure, unit: str | None) -> bool:
 _TO = re.compile(r"\b(?:kom(?:mit)? ut i|ut i|gick (?:vidare )?till|gått (?:vidare )?till|vidare till|kom till)\s+")
 
 
+def asked_text(text: str) -> str:
+    """A question's wording with its verbs of going read as reports write them ('kom ut i egen
+    försörjning' is written 'gått till egen försörjning')."""
+    return _TO.sub("till ", text)
+
+
 def asked_outcome_of(text: str) -> str | None:
-    """The outcome a question asks about, read with extraction's own outcome patterns ('kom ut i egen
-    försörjning' is written 'gått till egen försörjning' in reports)."""
-    return outcome_in(_TO.sub("till ", text))
+    """The outcome a question asks about, read with extraction's own outcome patterns."""
+    return destination_in(asked_text(text))
 
 
 def outcome_of(measure: str) -> str:
     gender = gender_of(measure)
     return measure[len(gender) + 1 :] if gender and measure != gender else measure
+
+
+def is_subset_of_group(ask: Ask, figure: Figure) -> bool:
+    """For 'hur många av deltagarna … gick till arbete / var yngre än 30 år': the figure counts the asked
+    part (an outcome the question names, or its own words cover the rest of the question), not the group."""
+    if figure.unit != "personer" or figure.role == "total":
+        return False
+    asked = asked_outcome_of(ask.text)
+    if asked:
+        return outcome_of(figure.measure) == asked
+    rest = [w for w in ask.measure if not _is_people_word(w)]
+    return bool(rest) and coverage(rest, descriptor(figure)) >= MEASURE_MIN and figure.measure != "deltagare"
+
+
+def _is_people_word(word: str) -> bool:
+    from assistant.answering.similarity import is_people
+
+    return is_people(word)
+
+
+def names_measure(ask: Ask, figure: Figure, ask_words: Sequence[str] | None = None) -> bool:
+    """Whether a figure is of what the question asks: its words cover the question's measure words, or
+    its measure is the outcome or the counted noun the question names (a long question's other words
+    — 'någon form av', 'vid halvårsskiftet' — must not hide the figure that answers it)."""
+    words_ = ask.measure if ask_words is None else ask_words
+    if ask.subset and ask_words is None:
+        return is_subset_of_group(ask, figure)
+    if ask.unit == "tid" and ask_words is None:
+        return unit_fits(figure, "tid")  # 'hur länge …': the duration is what is asked
+    if measure_fit(words_, figure) >= MEASURE_MIN:
+        return True
+    asked = asked_outcome_of(ask.text) if ask_words is None else destination_in(" ".join(words_))
+    if asked and outcome_of(figure.measure) == asked:
+        return True
+    head = ask.head if ask_words is None else None
+    return bool(head) and max((word_similarity(head, w) for w in words(figure.measure)), default=0.0) >= 0.85
 
 
 def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = None) -> float:
@@ -118,6 +178,10 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
     score += 1.0 / (1 + rank) if rank < 99 else 0.0
     if figure.role == "total":
         score += 0.4
+    if ask.head and ask_words is ask.measure:
+        # what is counted weighs more than the words around it: 'hur många socialsekreterare … efter
+        # utökningen' is the socialsekreterare, not the tjänster the same sentence adds
+        score += HEAD_WEIGHT * max((word_similarity(ask.head, w) for w in words(figure.measure)), default=0.0)
     asked_outcome = asked_outcome_of(ask.text) if ask_words is ask.measure else outcome_in(" ".join(ask_words))
     if asked_outcome and outcome_of(figure.measure) == asked_outcome:
         score += 2.0  # "hur många av deltagarna kom ut i egen försörjning": the outcome, not the whole
@@ -127,12 +191,14 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
         score -= 1.0  # "hur många deltagare" asks for everyone, not the women or men among them
     if figure.measure.startswith("andel av finansieringen") and ask.unit != "procent":
         score -= 1.0
+    if figure.table_row and figure.measure != "utfall" and not _PLAN_WORDS.search(fold(ask.text)):
+        score -= 0.5  # a table's budget and deviation columns answer only a question about the plan
     return score
 
 
 def admissible(figure: Figure, ask: Ask, years: Sequence[int] | None = None, pool: Pool | None = None) -> bool:
     """The hard constraints: the names, the periods and the organisation the question gives."""
-    passage = (pool.texts or {}).get(figure.chunk_id, "") if pool else ""
+    passage = pool.context_of(figure) if pool else ""
     return (
         meets_names(figure, ask.names, passage)
         and meets_period(figure, ask.years if years is None else years)

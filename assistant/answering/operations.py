@@ -10,9 +10,19 @@ from dataclasses import dataclass
 from assistant import compute
 from assistant.answering.checks import checks_for, share_parts, sources_of
 from assistant.answering.models import Ask, FigureOut, Source
-from assistant.answering.operands import MEASURE_MIN, Pool, admissible, fit, measure_fit, ranked, unit_fits
+from assistant.answering.operands import (
+    MEASURE_MIN,
+    Pool,
+    admissible,
+    asked_text,
+    fit,
+    measure_fit,
+    names_measure,
+    ranked,
+    unit_fits,
+)
 from index.extract.counted import gender_of
-from index.extract.outcomes import outcome_in
+from index.extract.outcomes import destination_in, outcome_in, outcomes_in
 from index.lexical import fold
 from index.models import Figure
 from index.numbers import format_swedish
@@ -46,7 +56,7 @@ class Result:
 
 
 def lookup(ask: Ask, pool: Pool) -> Result:
-    fits = [f for f in pool.figures if admissible(f, ask, pool=pool) and measure_fit(ask.measure, f) >= MEASURE_MIN]
+    fits = [f for f in pool.figures if admissible(f, ask, pool=pool) and names_measure(ask, f)]
     fits = [f for f in fits if unit_fits(f, ask.unit)] or []
     best = ranked(fits, ask, pool)
     return Result([stated(best[0])] if best else [], best[:1])
@@ -89,9 +99,9 @@ def share(ask: Ask, pool: Pool) -> Result:
                 r = compute.share(part.value, whole.value)
                 return Result([_computed(f"andel {gender}", whole.subject, f"andel {gender}", whole.period,
                                          round(r.value, 1), "procent", r.formula, [part, whole])], [part, whole])
-    outcome = outcome_in(" ".join(ask.part)) or outcome_in(ask.text)
+    outcome = destination_in(asked_text(ask.text))
     if outcome and outcome not in ("avslutade", "inskrivna"):
-        finished = any("avslut" in fold(w) for w in ask.whole) or "avslut" in fold(ask.text)
+        finished = "avslutade" in outcomes_in(ask.text)  # 'av de avslutade', 'av dem som lämnade'  
         seen: set[tuple[str, str, str]] = set()
         for anchor in ranked(cands, ask, pool, ask.part):
             key = (anchor.report_id, anchor.subject, anchor.period)
@@ -99,14 +109,16 @@ def share(ask: Ask, pool: Pool) -> Result:
                 continue
             seen.add(key)
             here = [f for f in cands if _same_place(f, anchor) and f.pair_side != "before"]
-            parts = share_parts(here, [outcome])
-            if not parts:
+            if not share_parts(here, [outcome]):
                 continue
             if finished:
                 wholes = [f for f in here if f.measure == "avslutade" and f.role != "part" and f.unit == "personer"]
-                whole = max(wholes, key=lambda f: (f.chunk_id == parts[0].chunk_id, f.value), default=None)
+                whole = max(wholes, key=lambda f: (f.chunk_id == anchor.chunk_id, f.value), default=None)
             else:
                 whole = _people_total(here, anchor, ask, pool)
+            # the parts the whole's own passage states; another passage's counts are of another group
+            near = [f for f in here if whole is not None and f.chunk_id == whole.chunk_id]
+            parts = share_parts(near, [outcome]) or share_parts(here, [outcome])
             part_value = sum(p.value for p in parts)
             if whole is None or whole.value == 0 or part_value > whole.value:
                 continue
@@ -120,7 +132,7 @@ def share(ask: Ask, pool: Pool) -> Result:
                                      whole.period, round(r.value, 1), "procent", formula, [*parts, whole])],
                           [*parts, whole])
     # No counts to divide: a stated percentage of the same kind.
-    stated_pct = [f for f in cands if f.unit == "procent" and measure_fit(ask.part or ask.measure, f) >= MEASURE_MIN]
+    stated_pct = [f for f in cands if f.unit == "procent" and names_measure(ask, f, ask.part or ask.measure)]
     best = ranked(stated_pct, ask, pool, ask.part or ask.measure)
     return Result([stated(best[0])] if best else [], best[:1])
 
@@ -137,7 +149,7 @@ def _series_point(cands: Sequence[Figure], ask: Ask, pool: Pool, year: int, like
 
 
 def change(ask: Ask, pool: Pool) -> Result:
-    base = [f for f in pool.figures if admissible(f, ask, years=(), pool=pool) and measure_fit(ask.measure, f) >= MEASURE_MIN]
+    base = [f for f in pool.figures if admissible(f, ask, years=(), pool=pool) and names_measure(ask, f)]
     base = [f for f in base if unit_fits(f, ask.unit) and f.unit != "procent"]
     old = new = None
     if len(ask.years) >= 2:
@@ -182,7 +194,7 @@ def total(ask: Ask, pool: Pool) -> Result:
     cands = [
         f for f in pool.figures
         if admissible(f, ask, pool=pool) and f.role != "part" and f.pair_side != "before" and not f.table_row
-        and measure_fit(ask.measure, f) >= MEASURE_MIN and unit_fits(f, ask.unit)
+        and names_measure(ask, f) and unit_fits(f, ask.unit)
         and f.subject != f.organisation and f.unit != "procent"
     ]
     best_of: dict[str, Figure] = {}
@@ -198,7 +210,7 @@ def total(ask: Ask, pool: Pool) -> Result:
     stated_totals = [
         f for f in pool.figures
         if admissible(f, ask, pool=pool) and f.subject == f.organisation and re.search(r"sammanlagt|totalt|sammantaget|tillsammans", fold(f.phrase))
-        and measure_fit(ask.measure, f) >= MEASURE_MIN and f.unit == lead.unit
+        and names_measure(ask, f) and f.unit == lead.unit
     ]
     out = [stated(f) for f in stated_totals[:1]]
     if len(parts) >= 2:
@@ -312,6 +324,7 @@ class PassageText:
     report: str
     page: int
     text: str
+    section: str = ""
 
 
 _DATE_OR_YEAR = re.compile(r"(?<![\d-])((?:19|20)\d\d)(?:-\d\d-\d\d)?(?![\d-])")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.answering.models import Ask, Operation
+from assistant.answering.similarity import contains_name
 from assistant.question import QUESTION_WORDS, Question, org_keywords
 from index.lexical import STOPWORDS, fold
 from index.numbers import number_word_value
@@ -36,6 +37,7 @@ _OPERATION_WORDS = frozenset(
     skillnaden sammanlagt totalt tillsammans sammantaget summan sammantagna sammanlagda stämmer stämde
     stämma korrekt rimlig rimligt ihop per snitt genomsnitt genomsnittlig genomsnittliga överskreds
     överskred överskridande överskridits budgeterat budgeterade budgeten mer mindre fler färre högre lägre
+    stort stora stort långt länge lång långa
     steg sjönk höjdes höjde sänktes sänkte gick åt förbrukades utnyttjades användes utfall går jämnt upp
     januari februari mars april maj juni juli augusti september oktober november december halvåret
     halvår första andra tertialet kvartalet helåret perioden mellan redovisade redovisas anges angiven angivna uppgiven räkna upp namnge hur många mycket stor vilka
@@ -44,9 +46,13 @@ _OPERATION_WORDS = frozenset(
 )
 _MONEY = re.compile(
     r"\b(kronor|kr|pengar|belopp\w*|budget\w*|kostnad\w*|kostade|utfall\w*|\w*avgift\w*|intakt\w*|resultat\w*"
-    r"|\w*kapital\w*|underskott\w*|overskott\w*|bidrag\w*|tilldelning\w*|medel|beviljade?s?|betalade?|satsade?"
+    r"|\w*kapital\w*|bidrog|bidrar|finansierade|underskott\w*|overskott\w*|bidrag\w*|tilldelning\w*|medel|beviljade?s?|betalade?|satsade?"
     r"|lade)\b"
 )
+# A question about how long: its answer is a duration ('6 mån', '14 veckor'), never a count of people.
+_DURATION = re.compile(r"\bhur (lang|lange)\b|\bhur lang tid\b|\bgenomsnittlig\w* (tid|langd)|\btiden i\b")
+# 'hur många av deltagarna …', 'hur många av dem som …': some of a group, never the group's total.
+_SUBSET = re.compile(r"\bhur manga av\b|\bhur stor del av\b(?=.*\b(var|gick|fick|hade|kom)\b)")
 _COUNT = re.compile(r"\bhur manga\b(?! procent)")
 _PERCENT = re.compile(r"\bprocent\w*|%|\bandel\w*|\bhur stor del\b")
 _ABSOLUTE = re.compile(r"\bhur manga fler|\bhur manga farre|\bmed hur (manga|mycket)\b|\bhur mycket (mer|mindre|hogre|lagre)")
@@ -56,7 +62,14 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _GENERIC_ORG = frozenset({"samordningsforbundet", "samordningsforbund", "forbundet", "forbundets", "finsam"})
 
 
+_CHANGE_VERB = re.compile(r"\b(okade|okat|minskade|minskat|forandrades|steg|sjonk|hojdes|sanktes)\b")
+
+
 def operation_of(folded: str) -> Operation:
+    if re.search(r"\bprocent\b", folded) and _CHANGE_VERB.search(folded) and not re.search(
+        r"\bandel|\bhur stor del", folded
+    ):
+        return "change"  # 'med hur många procent ökade …' is a change in percent, not a share
     for operation, pattern in OPERATIONS:
         if re.search(pattern, folded):
             if operation == "list" and re.match(r"\s*(vilken|vilket|vad)\b", folded) and _value_noun(folded):
@@ -82,8 +95,9 @@ def names_in(text: str, organisations: list[str], subject_names: list[str]) -> l
             continue
         if run:
             folded = {fold(w).removesuffix("s") if fold(w).removesuffix("s") in org_words else fold(w) for w in run}
+            written = " ".join(run)
             if not folded <= (org_words | _GENERIC_ORG) and not any(
-                fold(" ".join(run)) in fold(s) for s in found
+                fold(written) in fold(s) or contains_name(s, written) for s in found
             ):
                 kept = [w for w in run if fold(w) not in _GENERIC_ORG]
                 if kept:
@@ -99,12 +113,17 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
     names = names_in(text, list(question.organisations), list(subject_names))
     name_words = {fold(w) for n in names for w in _WORD.findall(n)}
     org_words = set().union(*(org_keywords(o) for o in question.organisations)) if question.organisations else set()
+    items_match = _ITEMS.search(text.lower())
+    item_words = set(items_match.groups()) if items_match else set()
     measure = [
         w.lower()
         for w in _WORD.findall(text)
         if fold(w) not in name_words
         and fold(w) not in org_words
+        and fold(w).removesuffix("s") not in org_words
         and fold(w) not in _GENERIC_ORG
+        and w.lower() not in item_words
+        and number_word_value(w.lower()) is None
         and w.lower() not in STOPWORDS
         and fold(w) not in QUESTION_WORDS
         and fold(w) not in _OPERATION_WORDS
@@ -112,10 +131,14 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
     ]
     part, whole = _share_parts(text, measure) if operation == "share" else ((), ())
     unit = None
-    if _PERCENT.search(folded) and operation in ("share", "lookup"):
+    if _DURATION.search(folded) and operation == "lookup":
+        unit = "tid"
+    elif _PERCENT.search(folded) and operation in ("share", "lookup"):
         unit = "procent"
     elif _MONEY.search(folded) or re.search(r"\bhur mycket\b", folded) and not _COUNT.search(folded):
         unit = "kr" if _MONEY.search(folded) or "pengar" in folded else None
+    elif _DURATION.search(folded):
+        unit = "tid"
     elif _COUNT.search(folded):
         unit = "personer"
     items = None
@@ -124,9 +147,11 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
         word = m.group(1)
         items = int(word) if word.isdigit() else number_word_value(word)
     asks_value = operation not in ("list", "when") and (
-        question.asks_value or operation != "lookup" or bool(re.search(r"\bhur (manga|mycket|stor|lang)", folded))
+        question.asks_value or operation != "lookup" or unit in ("kr", "tid")
+        or bool(re.search(r"\bhur (manga|mycket|stor|lang)", folded))
     )
     return Ask(
+        head=_head_of(text, measure),
         text=text,
         operation=operation,
         measure=tuple(dict.fromkeys(measure)),
@@ -139,8 +164,21 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
         percent=bool(re.search(r"\bprocent\w*|%|\bprocentuell", folded)),
         absolute=bool(_ABSOLUTE.search(folded)) or (unit == "kr" and operation == "change"),
         asks_value=asks_value,
+        subset=bool(_SUBSET.search(folded)) and operation == "lookup",
         items=items,
     )
+
+
+# 'hur många av deltagarna …' counts some of the participants: its head is the outcome, not 'deltagarna'.
+_HEAD = re.compile(r"\b(?:hur m[aå]nga|antal(?:et)?|hur stor(?:t|a)?|hur mycket)\s+(?!av\b)(\w+)", re.IGNORECASE)
+
+
+def _head_of(text: str, measure: list[str]) -> str | None:
+    """The noun right after 'hur många' / 'antalet' / 'hur stor', when it is one of the measure words."""
+    m = _HEAD.search(text)
+    if m and m.group(1).lower() in measure:
+        return m.group(1).lower()
+    return None
 
 
 _OF = re.compile(r"\b(?:av|bland|utav)\s+(?P<whole>.+?)(?=\s+(?:som|var|gick|kom|blev|fick|hade|har|i|under|"

@@ -17,6 +17,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 # Nouns for the people an insats serves, beyond the ones extraction maps to 'deltagare'.
 _PEOPLE_EXTRA = ("unga", "ungdom", "elev", "klient", "inskriv", "individ", "person", "deltag")
 PEOPLE_SIMILARITY = 0.7
+# Words for the staff who do the work: reports count them in årsarbetare, tjänster or by role.
+_STAFF = ("personal", "arsarbet", "tjanst", "handlaggar", "medarbetar", "anstalld", "coach", "bemann",
+          "heltid", "samordnar", "projektledar", "socialsekreterar", "arbetskonsulent")
 
 
 def words(text: str) -> list[str]:
@@ -27,6 +30,17 @@ def words(text: str) -> list[str]:
 def _trigrams(word: str) -> frozenset[str]:
     padded = f"  {word} "
     return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+@lru_cache(maxsize=65536)
+def _is_staff(word: str) -> bool:
+    folded = fold(word)
+    return any(part in folded for part in _STAFF)
+
+
+def is_people(word: str) -> bool:
+    """A word for the people an insats serves ('deltagarna', 'personer', 'unga', 'elever')."""
+    return _is_people(word)
 
 
 @lru_cache(maxsize=65536)
@@ -50,7 +64,7 @@ def word_similarity(a: str, b: str) -> float:
         return 0.85
     ta, tb = _trigrams(fa), _trigrams(fb)
     dice = 2 * len(ta & tb) / (len(ta) + len(tb))
-    if _is_people(a) and _is_people(b):
+    if (_is_people(a) and _is_people(b)) or (_is_staff(a) and _is_staff(b)):
         dice = max(dice, PEOPLE_SIMILARITY)
     return dice if dice >= 0.5 else 0.0
 

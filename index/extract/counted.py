@@ -15,16 +15,17 @@ from index.lexical import STOPWORDS, fold
 
 # Folded prefixes of nouns for the people an insats serves, and the measure they give.
 PARTICIPANT_NOUNS: tuple[tuple[str, str], ...] = (
-    ("kvinn", "kvinnor"),
-    ("flick", "kvinnor"),
-    ("tjej", "kvinnor"),
-    ("pojk", "män"),
-    ("kill", "män"),
-    ("icke-binar", "icke-binära"),
-    ("deltag", "deltagare"),
-    ("person", "deltagare"),
-    ("individ", "deltagare"),
+    (r"kvinn(a|an|or|orna|ors)?", "kvinnor"),
+    (r"flick(a|an|or|orna)", "kvinnor"),
+    (r"tjej(en|er|erna)?", "kvinnor"),
+    (r"pojk(e|en|ar|arna)", "män"),
+    (r"kill(e|en|ar|arna)", "män"),
+    (r"icke-binar(a|e)?", "icke-binära"),
+    (r"deltagar(e|en|na|nas|es)?", "deltagare"),
+    (r"person(en|er|erna)?", "deltagare"),
+    (r"individ(en|er|erna)?", "deltagare"),
 )
+"""Folded forms (whole words: 'individinriktade' is no individ) and the measure they give."""
 GENDERS = ("kvinnor", "män", "icke-binära")
 
 # Time words after a number, folded, and the measure they give: a duration or an age, never a count of
@@ -57,8 +58,10 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 
 
 def words_after(text: str, end: int, n: int = 3) -> list[str]:
-    """The next `n` words after `end`, as written (not folded)."""
-    return _WORD.findall(text[end : end + 120])[:n]
+    """The next `n` words after `end`, as written (not folded), not into a parenthesis ('58 (32
+    kvinnor, 26 män)': 58 counts no women)."""
+    rest = text[end : end + 120]
+    return _WORD.findall(rest.split("(", 1)[0])[:n]
 
 
 def duration_after(text: str, end: int) -> str | None:
@@ -79,16 +82,17 @@ def participant_noun(word: str) -> str | None:
     if lower in ("män", "man"):
         return "män"
     folded = fold(lower)
-    for prefix, measure in PARTICIPANT_NOUNS:
-        if folded.startswith(prefix):
+    for pattern, measure in PARTICIPANT_NOUNS:
+        if re.fullmatch(pattern, folded):
             return measure
     return None
 
 
-def counted_noun(words: list[str]) -> tuple[str, str] | None:
+def counted_noun(words: list[str], prose: bool = False) -> tuple[str, str] | None:
     """(unit, measure) from the words right after a number: 'personer' → (personer, deltagare),
     'årsarbetare' → (antal, årsarbetare), 'icke-binära' → (personer, icke-binära). None when what follows
-    is no noun ('34 till 51', '7 gick till arbete')."""
+    is no noun ('34 till 51', '7 gick till arbete'). After a number written as a word (`prose`), a
+    capitalised noun is still a noun ('fyra Socialsekreterare'); after digits it is a name or a label."""
     for n, word in enumerate(words[:2]):
         lower = word.lower()
         if lower == "icke" and n + 1 < len(words) and fold(words[n + 1]).startswith("binar"):
@@ -101,7 +105,8 @@ def counted_noun(words: list[str]) -> tuple[str, str] | None:
             if folded in ("st", "stycken", "nya"):
                 continue  # '4 st handläggare', '73 nya deltagare'
             return None
-        if word[:1].isupper() or len(word) < 3:
+        capital_name = word[:1].isupper() and not (prose and word[1:].islower())
+        if capital_name or len(word) < 3:
             return None  # a name or a label follows ('1 200 tkr Arbetsförmedlingen')
         return "antal", lower
     return None

@@ -28,6 +28,7 @@ from index.extract.sentences import SentenceSpan, sentences
 from index.lexical import fold
 from index.models import Chunk, Figure, NumberMention, ReportMeta
 
+_GOING = re.compile(r"\s+(?:har\s+)?(?:gick|gått|kom|kommit|fick|fått|började|övergick)\b", re.I)
 _PART_OF = re.compile(r"\s+av\s+(de\s+|dessa\s+)?")
 _YEAR = re.compile(r"(?<![\d-])(19[9]\d|20\d\d)(?![\d-])")
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)?")
@@ -36,8 +37,13 @@ _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)?")
 _FINANCING = re.compile(r"finansi|fördelning|fördelas|står för|bidrar med|medlemsavgift|invånarantal", re.I)
 
 
+# A year a figure comes from rather than is of: 'kvar från 2023', 'sedan 2021' (not 'från 2023 till 2024').
+_SINCE_YEAR = re.compile(r"\b(?:från|sedan|fr\.o\.m\.?)\s+((?:19|20)\d\d)\b(?!\s*(?:till|–|-))", re.I)
+
+
 def period_of(sentence: str, meta: ReportMeta) -> str:
-    years = sorted({y for y in _YEAR.findall(sentence) if 1990 <= int(y) <= 2100})
+    since = set(_SINCE_YEAR.findall(sentence))
+    years = sorted({y for y in _YEAR.findall(sentence) if 1990 <= int(y) <= 2100 and y not in since})
     if len(years) == 1:
         return years[0]
     return meta.period
@@ -153,9 +159,12 @@ def _classify(
         after = words_after(text, m.end)
         if m.word and m.value == 1 and not (after and re.match(r"kvinna|man$|icke", fold(after[0]))):
             return None  # "en/ett" is an article unless it counts one person ("en kvinna till studier")
-        noun = counted_noun(after) or counted_before(text, m.start)
+        noun = counted_noun(after, prose=m.word) or counted_before(text, m.start)
         if noun and noun[0] == "antal" and outcome_in(noun[1]):
             noun = ("personer", outcome_in(noun[1]) or noun[1])  # "Antalet inskrivna uppgick till 58"
+        near = m.end + 35 if limit is None else min(limit, m.end + 35)
+        if noun and noun[0] == "antal" and people_context and outcome_after(text, m.end, near):
+            noun = None  # "varav 33 gått vidare till arbete": a verb, not a noun; the outcome says what
         outcome = (
             outcome_after(text, m.end, limit)
             or outcome_after_paren(text, m.end)
@@ -169,8 +178,8 @@ def _classify(
                 measure = outcome
             elif gender_of(measure) and outcome and outcome != "avslutade":
                 measure = f"{measure} {outcome}"
-        elif outcome and people_context:
-            unit, measure = "personer", outcome
+        elif outcome and (people_context or _GOING.match(text[m.end :])):
+            unit, measure = "personer", outcome  # 'Tolv gick till arbete': only people go to work
         else:
             return None  # a bare number with nothing counted after it is not a figure
     return _figure(chunk, sent, m, meta, subject, period, unit, measure or "belopp")

@@ -15,7 +15,7 @@ OUTCOMES: tuple[tuple[str, str], ...] = (
     (r"(till|i) studier|studerar|studera|heltidsstudier", "till studier"),
     (r"sjukersattning|aktivitetsersattning", "till sjuk-/aktivitetsersättning"),
     (r"annan insats", "till annan insats"),
-    (r"avslut", "avslutade"),
+    (r"avslut|\blamna(de|t|r)\b|\bskrevs ut\b|\butskriv", "avslutade"),
     (r"inskriv", "inskrivna"),
     (r"riskgrupp", "i riskgrupp"),
     (r"\bnya\b", "nya"),
@@ -28,6 +28,23 @@ def outcome_in(clause: str) -> str | None:
         if re.search(pattern, folded):
             return measure
     return None
+
+
+def outcomes_in(clause: str) -> list[str]:
+    """Every outcome a clause names, in the order of OUTCOMES."""
+    folded = fold(clause)
+    return [measure for pattern, measure in OUTCOMES if re.search(pattern, folded)]
+
+
+#: Outcomes that say who is counted rather than where they went ('av de avslutade …').
+STATUS_OUTCOMES = ("avslutade", "inskrivna", "nya")
+
+
+def destination_in(clause: str) -> str | None:
+    """The outcome a clause asks about, preferring where people went over their status: 'andel av de
+    som avslutat … gick till arbete eller studier' → till arbete eller studier."""
+    found = outcomes_in(clause)
+    return next((o for o in found if o not in STATUS_OUTCOMES), found[0] if found else None)
 
 
 def outcome_after(text: str, end: int, limit: int | None = None) -> str | None:

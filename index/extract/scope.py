@@ -19,12 +19,15 @@ class ScopedRegistry:
     by_org: dict[str, SubjectRegistry] = field(default_factory=dict)
 
     @classmethod
-    def from_sections(cls, items: Iterable[tuple[str, str, str]]) -> ScopedRegistry:
-        """Subjects named by headings, from (organisation, report_id, section path) triples."""
+    def from_sections(
+        cls, items: Iterable[tuple[str, str, str]], proper: dict[str, set[str]] | None = None
+    ) -> ScopedRegistry:
+        """Subjects named by headings, from (organisation, report_id, section path) triples; `proper`
+        maps a report to the words its body writes as names (`index.subjects.proper_words`)."""
         grouped: dict[str, list[tuple[str, str]]] = {}
         for org, report, section in items:
             grouped.setdefault(org, []).append((report, section))
-        return cls({org: SubjectRegistry.from_sections(pairs) for org, pairs in grouped.items()})
+        return cls({org: SubjectRegistry.from_sections(pairs, proper) for org, pairs in grouped.items()})
 
     def of(self, organisation: str) -> SubjectRegistry:
         return self.by_org.setdefault(organisation, SubjectRegistry())
@@ -49,10 +52,12 @@ class ScopedRegistry:
         registry = self.by_org.get(organisation)
         return registry.subject_of_section(section) if registry else None
 
-    def find_in_text(self, text: str, organisations: Iterable[str] | None = None) -> list[Subject]:
+    def find_in_text(
+        self, text: str, organisations: Iterable[str] | None = None, context: str = ""
+    ) -> list[Subject]:
         found: dict[str, Subject] = {}
         for org in self._orgs(organisations):
-            for subject in self.by_org[org].find_in_text(text):
+            for subject in self.by_org[org].find_in_text(text, context):
                 found.setdefault(subject.name, subject)
         return list(found.values())
 
