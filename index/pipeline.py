@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from index.extract.scope import ScopedRegistry
 
 #: Bump when cleaning or chunking changes so indexes are re-chunked (vectors are reused by text hash).
-PIPELINE_VERSION = 17
+PIPELINE_VERSION = 20
 ANALYZERS = ("char4", "stem")
 #: Batches embedded per model call (length-sorted within the call): 2.7 → 3.2 passages/s on 96 passages.
 EMBED_GROUP_BATCHES = 8
@@ -430,7 +430,9 @@ def _figures(live, kept_ids, new_chunks, table_figures, chunks, entries, clock) 
                 figure.subject not in change.renamed
                 and _key(old_org.subject_of_section(section))
                 == _key(of_section(section, figure.organisation))
-                and not change.may_mention(figure.phrase or figure.sentence)
+                # the subject is read from the sentence, the ones before it and the section: any of
+                # them in the chunk may name a changed insats
+                and not change.may_mention(f"{section}\n{by_id[figure.chunk_id].text}")
             )
 
         kept_again = [f for f in kept if not still_valid(f)]

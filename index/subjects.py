@@ -359,7 +359,9 @@ class SectionTree:
         ):
             return False
         proper = h.depth > 0 and self.used_as_name(h, parsed)
-        if _structural(h, parsed, numbered_ok=proper or (h.depth > 0 and _distinctive(parsed))):
+        # a numbered heading names an insats only when its first word is a name ('2.3 Jobbspåret Åby'),
+        # not a common noun before one ('6.4. Styrgrupp MoA' is about MoA's steering group)
+        if _structural(h, parsed, numbered_ok=proper):
             return False
         return True if parsed.period or _distinctive(parsed) or proper else None
 

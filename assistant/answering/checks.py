@@ -38,7 +38,9 @@ def share_parts(figures: Sequence[Figure], outcomes: Sequence[str]) -> list[Figu
         if direct:
             return direct[:1]
         targets = {"till arbete", "till studier"}
-    totals = [f for f in figures if f.measure in targets and f.role != "part" and f.unit == "personer"]
+    # a part of another group still counts its outcome ('15 av dem gick till arbete'); the women and men
+    # of an outcome are never counted beside it, their measure names the gender
+    totals = [f for f in figures if f.measure in targets and f.unit == "personer"]
     if totals:
         return totals
     return [

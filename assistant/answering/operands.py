@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from assistant.answering.models import Ask
 from assistant.answering.similarity import contains_name, coverage, word_similarity, words
 from index.extract.counted import gender_of
-from index.extract.outcomes import destination_in, outcome_in
+from index.extract.outcomes import STATUS_OUTCOMES, destination_in, outcome_in, outcomes_in
 from index.lexical import fold
 from index.models import Figure
 
@@ -49,7 +49,7 @@ class Pool:
 def descriptor(figure: Figure) -> list[str]:
     """The words a figure is known by: its measure, its own phrase, its unit of people, a row's label."""
     extra = " personer" if figure.unit == "personer" else ""
-    return words(f"{figure.measure} {figure.phrase or figure.sentence}{extra}")
+    return words(f"{figure.measure} {own_phrase(figure) or figure.sentence}{extra}")
 
 
 #: Words of a figure's whole sentence and section count at this weight: the question may name what the
@@ -64,7 +64,8 @@ def measure_fit(ask_words: Sequence[str], figure: Figure) -> float:
     if own >= 1.0:
         return own
     context = coverage(list(ask_words), descriptor(figure) + words(f"{figure.sentence} {figure.section}"))
-    return max(own, CONTEXT_WEIGHT * context)
+    # the figure's own words still tell apart the figures of one sentence ('Region Dalälven 1 300 000 kr')
+    return max(own, CONTEXT_WEIGHT * context + (1 - CONTEXT_WEIGHT) * own)
 
 
 _NUMBER = re.compile(r"\d+")
@@ -76,8 +77,24 @@ LIST_NUMBERS = 5
 def where(figure: Figure) -> str:
     """The text a name constraint is checked in: the figure's subject, own words and section, and its
     sentence unless that is a list of many figures."""
-    sentence = figure.sentence if len(_NUMBER.findall(figure.sentence)) < LIST_NUMBERS else ""
-    return f"{figure.subject} {figure.phrase} {figure.section} {sentence}"
+    sentence = "" if _is_list(figure) else figure.sentence
+    return f"{figure.subject} {own_phrase(figure)} {figure.section} {sentence}"
+
+
+def _is_list(figure: Figure) -> bool:
+    return len(_NUMBER.findall(figure.sentence)) >= LIST_NUMBERS
+
+
+def own_phrase(figure: Figure) -> str:
+    """A figure's own words; in a list the label stands before its number and the words after it are
+    the next item's ('Åby kommun 780 000 kr Sandvik kommun 520 000 kr')."""
+    phrase = figure.phrase
+    if _is_list(figure) and not figure.table_row and figure.raw in phrase:
+        # the list's own heading ('Medlemsavgifter 2023 …') is said of every item
+        first = _NUMBER.search(figure.sentence)
+        heading = figure.sentence[: first.start()] if first else ""
+        return f"{heading} {phrase[: phrase.index(figure.raw) + len(figure.raw)]}"
+    return phrase
 
 
 def meets_names(figure: Figure, names: Sequence[str], passage: str = "") -> bool:
@@ -133,11 +150,15 @@ def outcome_of(measure: str) -> str:
     return measure[len(gender) + 1 :] if gender and measure != gender else measure
 
 
+def _destinations(measure: str) -> list[str]:
+    return [o for o in outcomes_in(measure) if o not in STATUS_OUTCOMES]
+
+
 def is_subset_of_group(ask: Ask, figure: Figure) -> bool:
     """For 'hur många av deltagarna … gick till arbete / var yngre än 30 år': the figure counts the asked
     part (an outcome the question names, or its own words cover the rest of the question), not the group."""
-    if figure.unit != "personer" or figure.role == "total":
-        return False
+    if figure.unit != "personer" or (figure.role == "total" and not _destinations(figure.measure)):
+        return False  # the group itself; '6 gick till egen försörjning, varav 2 män …' is still a part
     asked = asked_outcome_of(ask.text)
     if asked:
         return outcome_of(figure.measure) == asked

@@ -23,6 +23,7 @@ from assistant.answering.operands import (
 )
 from index.extract.counted import gender_of
 from index.extract.outcomes import destination_in, outcome_in, outcomes_in
+from assistant.answering.similarity import contains_name
 from index.lexical import fold
 from index.models import Figure
 from index.numbers import format_swedish
@@ -72,6 +73,15 @@ def _gender_asked(text: str) -> str | None:
     if re.search(r"\bman\b|\bmannen\b|pojk|kill", t):
         return "män"
     return None
+
+
+def same_insats(a: Figure, b: Figure) -> bool:
+    """One organisation's one insats: a computation never joins a figure of one federation to
+    another's, however alike their insatser are named ('Bryggan' in two federations)."""
+    if a.organisation != b.organisation:
+        return False
+    sa, sb = fold(a.subject), fold(b.subject)
+    return sa == sb or (bool(sa) and bool(sb) and (contains_name(a.subject, b.subject) or contains_name(b.subject, a.subject)))
 
 
 def _same_place(a: Figure, b: Figure) -> bool:
@@ -143,7 +153,8 @@ def share(ask: Ask, pool: Pool) -> Result:
 def _series_point(cands: Sequence[Figure], ask: Ask, pool: Pool, year: int, like: Figure | None) -> Figure | None:
     points = [
         f for f in cands
-        if str(year) in f.period and (like is None or (f.measure == like.measure and f.unit == like.unit))
+        if str(year) in f.period
+        and (like is None or (f.measure == like.measure and f.unit == like.unit and same_insats(f, like)))
     ]
     return max(points, key=lambda f: (round(fit(f, ask, pool), 1), f.role == "total", f.value), default=None)
 
@@ -179,7 +190,8 @@ def change(ask: Ask, pool: Pool) -> Result:
         pct = compute.change(old.value, new.value)
         pct_out = _computed(f"förändring {new.measure} {span}", new.subject, new.measure, span,
                             round(pct.value, 1), "procent", pct.formula, [old, new])
-        absolute = ask.absolute or (new.unit == "kr" and not ask.percent)
+        # 'med hur många procent': the percent named wins over 'hur många'
+        absolute = (ask.absolute or new.unit == "kr") and not ask.percent
         out = [diff_out, pct_out] if absolute else [pct_out, diff_out]
     else:
         out = [diff_out]
@@ -187,6 +199,13 @@ def change(ask: Ask, pool: Pool) -> Result:
 
 
 # --- sums ------------------------------------------------------------------------------------------
+
+
+def _same_kind(a: Figure, b: Figure) -> bool:
+    if a.unit != b.unit:
+        return False
+    people = a.unit == "personer" and a.measure in _PEOPLE_TOTALS and b.measure in _PEOPLE_TOTALS
+    return a.measure == b.measure or people
 
 
 def total(ask: Ask, pool: Pool) -> Result:
@@ -203,8 +222,15 @@ def total(ask: Ask, pool: Pool) -> Result:
     if not best_of:
         return Result([], [])
     lead = max(best_of.values(), key=lambda f: fit(f, ask, pool))
-    parts = [f for f in best_of.values() if f.measure == lead.measure and f.unit == lead.unit]
-    parts.sort(key=lambda f: -fit(f, ask, pool))
+    # one figure per insats of the lead's kind: 'deltagare', 'inskrivna' and 'unga' all count who took part
+    # of an insats's counts in the period the largest is the period's: the others are its parts or what
+    # was left at its end ('Vid utgången av 2023 var 18 deltagare inskrivna')
+    of_kind: dict[str, Figure] = {}
+    for f in sorted(cands, key=lambda f: -f.value):
+        one_org = len(ask.organisations) > 1 or f.organisation == lead.organisation
+        if _same_kind(f, lead) and one_org:
+            of_kind.setdefault(f.subject, f)
+    parts = sorted(of_kind.values(), key=lambda f: -fit(f, ask, pool))
     if ask.items:
         parts = parts[: ask.items]
     stated_totals = [
@@ -276,7 +302,7 @@ def per_unit(ask: Ask, pool: Pool) -> Result:
         people = [
             f for f in cands
             if f.unit == "personer" and f.role != "part" and not gender_of(f.measure) and f.period == amount.period
-            and f.pair_side != "before" and f.measure in _PEOPLE_TOTALS
+            and f.pair_side != "before" and f.measure in _PEOPLE_TOTALS and same_insats(f, amount)
         ]
         if not people:
             continue

@@ -185,11 +185,18 @@ _OF = re.compile(r"\b(?:av|bland|utav)\s+(?P<whole>.+?)(?=\s+(?:som|var|gick|kom
                  r"vid|enligt|efter|inom)\b|[?,.]|$)", re.IGNORECASE)
 
 
+_PRONOUNS = {"de", "dem", "dessa", "deltagarna", "alla"}
+
+
 def _share_parts(text: str, measure: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """'andel av de avslutade som gick till arbete' → part (gick, arbete), whole (avslutade);
     'andelen kvinnor i X' → part (kvinnor), whole ()."""
     m = _OF.search(text)
     whole_words = {w.lower() for w in _WORD.findall(m.group("whole"))} if m else set()
+    if m and whole_words <= _PRONOUNS:
+        # 'andel av dem som lämnade X gick till arbete': the relative clause's verb says who the whole is
+        rel = re.match(r"\s+som\s+(?:har\s+|hade\s+)?(\w+)", text[m.end() :])
+        whole_words = {rel.group(1).lower()} if rel else whole_words
     whole = tuple(w for w in measure if w in whole_words)
     part = tuple(w for w in measure if w not in whole_words)
     return part, whole

@@ -24,6 +24,8 @@ PARTICIPANT_NOUNS: tuple[tuple[str, str], ...] = (
     (r"deltagar(e|en|na|nas|es)?", "deltagare"),
     (r"person(en|er|erna)?", "deltagare"),
     (r"individ(en|er|erna)?", "deltagare"),
+    (r"unga|ungdom(ar|arna)?", "deltagare"),
+    (r"elev(er|erna)", "deltagare"),
 )
 """Folded forms (whole words: 'individinriktade' is no individ) and the measure they give."""
 GENDERS = ("kvinnor", "män", "icke-binära")
@@ -58,10 +60,10 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 
 
 def words_after(text: str, end: int, n: int = 3) -> list[str]:
-    """The next `n` words after `end`, as written (not folded), not into a parenthesis ('58 (32
-    kvinnor, 26 män)': 58 counts no women)."""
-    rest = text[end : end + 120]
-    return _WORD.findall(rest.split("(", 1)[0])[:n]
+    """The next `n` words after `end`, as written (not folded), not past a parenthesis or a comma ('58 (32
+    kvinnor, 26 män)', 'deltagarantalet 17, 10 kvinnor': 17 counts no women)."""
+    rest = re.split(r"[(,;]", text[end : end + 120], maxsplit=1)[0]
+    return _WORD.findall(rest)[:n]
 
 
 def duration_after(text: str, end: int) -> str | None:
@@ -71,8 +73,8 @@ def duration_after(text: str, end: int) -> str | None:
     if not after:
         return None
     word = after[0].lower()
-    if word == "man" or word == "män":
-        return None  # men, not months: only 'mån' is short for månader
+    if word in ("man", "män", "är"):
+        return None  # men, not months (only 'mån' is short for månader); 'är' folds like 'år' but is a verb
     return DURATIONS.get(fold(word))
 
 
@@ -90,7 +92,8 @@ def participant_noun(word: str) -> str | None:
 
 def counted_noun(words: list[str], prose: bool = False) -> tuple[str, str] | None:
     """(unit, measure) from the words right after a number: 'personer' → (personer, deltagare),
-    'årsarbetare' → (antal, årsarbetare), 'icke-binära' → (personer, icke-binära). None when what follows
+    'årsarbetare' → (antal, årsarbetare), 'icke-binära' → (personer, icke-binära), 'varav 15 är
+    kvinnor' → (personer, kvinnor). None when what follows
     is no noun ('34 till 51', '7 gick till arbete'). After a number written as a word (`prose`), a
     capitalised noun is still a noun ('fyra Socialsekreterare'); after digits it is a name or a label."""
     for n, word in enumerate(words[:2]):
@@ -102,7 +105,7 @@ def counted_noun(words: list[str], prose: bool = False) -> tuple[str, str] | Non
             return "personer", people
         folded = fold(lower)
         if folded in _NOT_NOUNS or lower in STOPWORDS:
-            if folded in ("st", "stycken", "nya"):
+            if word.islower() and (folded in ("st", "stycken", "nya") or (n == 0 and lower in ("är", "var"))):
                 continue  # '4 st handläggare', '73 nya deltagare'
             return None
         capital_name = word[:1].isupper() and not (prose and word[1:].islower())

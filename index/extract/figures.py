@@ -29,6 +29,10 @@ from index.lexical import fold
 from index.models import Chunk, Figure, NumberMention, ReportMeta
 
 _GOING = re.compile(r"\s+(?:har\s+)?(?:gick|gått|kom|kommit|fick|fått|började|övergick)\b", re.I)
+# A capitalised word right after digits starts the next label of a list or table ('1 300 000 Nya individ
+# och strukturella insatser'): the number counts nothing the words after it say.
+_LABEL_NEXT = re.compile(r"\s+[A-ZÅÄÖ]")
+_OF_THOSE = re.compile(r"\bav\s+(?:de|dem|dessa)\s*$", re.I)
 _PART_OF = re.compile(r"\s+av\s+(de\s+|dessa\s+)?")
 _YEAR = re.compile(r"(?<![\d-])(19[9]\d|20\d\d)(?![\d-])")
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)?")
@@ -54,10 +58,14 @@ def extract_figures(chunk: Chunk, meta: ReportMeta, subject: str) -> list[Figure
     from index.numbers import find_numbers
 
     figures: list[Figure] = []
+    named_people = False
     for sent in sentences(chunk.text):
         mentions = [m for m in find_numbers(sent.text, include_one=True) if not _is_year(m)]
         period = period_of(sent.text, meta)
-        people_context = any(participant_noun(w) for w in _WORD.findall(sent.text))
+        # the people a sentence counts may be named in the one before it: 'Under året avslutades 44
+        # personer. 15 av dem gick till arbete, 6 började studera …'
+        names_people = any(participant_noun(w) for w in _WORD.findall(sent.text))
+        people_context, named_people = names_people or named_people, names_people
         section = chunk.section_at(sent.start)
         group_of: dict[int, tuple[str, str]] = {}
         made: dict[int, Figure] = {}
@@ -160,6 +168,8 @@ def _classify(
         if m.word and m.value == 1 and not (after and re.match(r"kvinna|man$|icke", fold(after[0]))):
             return None  # "en/ett" is an article unless it counts one person ("en kvinna till studier")
         noun = counted_noun(after, prose=m.word) or counted_before(text, m.start)
+        if noun is None and _OF_THOSE.search(text[: m.start]) and re.match(r"\s+som\b", text[m.end :]):
+            noun = ("personer", "deltagare")  # 'Av de 40 som avslutade …': the pronoun's people
         if noun and noun[0] == "antal" and outcome_in(noun[1]):
             noun = ("personer", outcome_in(noun[1]) or noun[1])  # "Antalet inskrivna uppgick till 58"
         near = m.end + 35 if limit is None else min(limit, m.end + 35)
@@ -178,7 +188,7 @@ def _classify(
                 measure = outcome
             elif gender_of(measure) and outcome and outcome != "avslutade":
                 measure = f"{measure} {outcome}"
-        elif outcome and (people_context or _GOING.match(text[m.end :])):
+        elif outcome and (people_context or _GOING.match(text[m.end :])) and not _LABEL_NEXT.match(text[m.end :]):
             unit, measure = "personer", outcome  # 'Tolv gick till arbete': only people go to work
         else:
             return None  # a bare number with nothing counted after it is not a figure

@@ -23,7 +23,7 @@ from assistant.export import (
     table_cell,
     write_markdown,
 )
-from assistant.figure_answers import FigureOut, Source
+from assistant.answering.models import FigureOut, Source
 from assistant.results import Answer, Passage
 from index.load import load_report
 from index.settings import Settings

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.figure_answers import FigureOut, Source
+from assistant.answering.models import FigureOut, Source
 from assistant.followup import Context, context_from, resolve_followup
 from assistant.question import parse_question
 from assistant.results import Answer, Filters

@@ -13,8 +13,12 @@ from index.pipeline import build_index
 from index.subjects import SubjectRegistry, registry_change
 from tests.conftest import write_report
 
-# Kompassen's report mentions Navigatorn before any report has a section about it.
-KOMPASSEN = """Kompassen
+# Kompassen's report mentions Navigatorn, outside any insats's section, before a report has a section about it.
+KOMPASSEN = """Verksamhetsberättelse 2019
+
+Förbundets chef besökte Navigatorn, där 7 personer deltog under hösten 2019.
+
+Kompassen
 
 Målgrupp
 
@@ -125,7 +129,8 @@ def test_a_new_report_naming_an_old_sentence_changes_that_figure_as_a_full_build
 ):
     settings = corpus_with_kompassen
     before = _subjects(settings)
-    _write(settings.corpus_dir, "navigatorn", NAVIGATORN, "Samordningsförbundet Väst")
+    # the same federation's next report: names never reach across organisations
+    _write(settings.corpus_dir, "navigatorn", NAVIGATORN, "Samordningsförbundet Ost")
     calls = _resolved_count(monkeypatch)
     build_index(settings, FakeEmbedder())
     incremental = _subjects(settings)
@@ -153,7 +158,8 @@ def test_an_unreadable_live_registry_means_resolving_everything_again(
 ):
     settings = corpus_with_kompassen
     (current_generation(settings.index_dir) / SUBJECTS).write_text(damage, encoding="utf-8")
-    _write(settings.corpus_dir, "navigatorn", NAVIGATORN, "Samordningsförbundet Väst")
+    # the same federation's next report: names never reach across organisations
+    _write(settings.corpus_dir, "navigatorn", NAVIGATORN, "Samordningsförbundet Ost")
     calls = _resolved_count(monkeypatch)
     build_index(settings, FakeEmbedder())
     incremental = _subjects(settings)
@@ -203,7 +209,7 @@ def test_a_subject_renamed_by_a_new_report_is_renamed_on_kept_figures(corpus_wit
     text = NAVIGATORN.replace(
         "Navigatorn riktar sig", "Deltagare från Kompassen (KP) deltog. Navigatorn riktar sig"
     )
-    _write(settings.corpus_dir, "navigatorn", text, "Samordningsförbundet Väst")
+    _write(settings.corpus_dir, "navigatorn", text, "Samordningsförbundet Ost")
     build_index(settings, FakeEmbedder())
     incremental = _subjects(settings)
     assert "Kompassen" not in incremental.values() and "Kompassen (KP)" in incremental.values()
