@@ -284,24 +284,70 @@ def figures_cmd(
 @app.command("eval")
 def eval_cmd(
     ctx: typer.Context,
-    file: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines som shared/eval/dev.jsonl")
+    files: Annotated[
+        list[Path], typer.Argument(exists=True, dir_okay=False, help="JSON Lines som shared/eval/dev.jsonl")
     ],
     top_k: Annotated[int, typer.Option("--top-k", "-k")] = 5,
+    extra_reports: Annotated[
+        Path | None,
+        typer.Option(
+            "--extra-reports",
+            exists=True,
+            file_okay=False,
+            help="Mapp med rapporter att indexera i ett tillfälligt index bredvid korpusen.",
+        ),
+    ] = None,
+    modes: Annotated[str, typer.Option(help="Sökläge(n), kommaseparerade.")] = "hybrid,lexical,dense",
 ) -> None:
-    """Mät recall@1, recall@5 och MRR mot guldcitat, för hybrid, lexikal och dense sökning."""
-    from assistant.evaluation import Outcome, evaluate, load_questions
+    """Mät retrieval (recall@1, recall@5, MRR), siffror per frågetyp och "finns inte"-beslutet, för en eller
+    flera frågefiler. Med --extra-reports byggs ett tillfälligt index av korpusen plus de rapporterna; det
+    ordinarie indexet rörs inte."""
+    from assistant.evaluation import evaluate, load_questions
 
-    engine = _engine(_settings(ctx))
-    questions = load_questions(file)
-
-    def ask(text: str, mode: str) -> Outcome:
-        answer = engine.ask(text, mode=mode, k=top_k)  # type: ignore[arg-type]
-        return Outcome([p.text for p in answer.passages], answer.supported, answer.figures)
-
-    reports = evaluate(questions, ask, ["hybrid", "lexical", "dense"])
+    settings = _settings(ctx)
+    chosen = [m.strip() for m in modes.split(",") if m.strip()]
+    if bad := [m for m in chosen if m not in ("hybrid", "lexical", "dense")]:
+        raise CliError(f"Okänt sökläge: {', '.join(bad)} (välj hybrid, lexical, dense)")
+    if extra_reports is not None:
+        settings = _settings_with_reports(settings, extra_reports)
+        run_index(settings, quiet=True)
+    engine = _engine(settings)
     out = Console()
-    table = Table(title=f"Retrieval på {file.name} ({len(questions)} frågor)")
+    for file in files:
+        questions = load_questions(file)
+
+        def ask(text: str, mode: str):
+            from assistant.evaluation import Outcome
+
+            answer = engine.ask(text, mode=mode, k=top_k)  # type: ignore[arg-type]
+            return Outcome([p.text for p in answer.passages], answer.supported, answer.figures)
+
+        _print_eval(out, file, len(questions), evaluate(questions, ask, chosen))
+
+
+def _settings_with_reports(settings: Settings, reports: Path) -> Settings:
+    """A temporary corpus (the shipped reports and `reports`) and data folder; the embedding model
+    already rebuilt in the ordinary data folder is reused rather than rebuilt."""
+    import shutil
+    import tempfile
+
+    from index.load import SUPPORTED
+
+    root = Path(tempfile.mkdtemp(prefix="finsam-eval-"))
+    corpus = root / "corpus"
+    shutil.copytree(settings.corpus_dir, corpus)
+    for path in sorted(reports.iterdir()):
+        if path.is_file() and (path.suffix.lower() in SUPPORTED or path.suffix == ".toml"):
+            shutil.copy2(path, corpus / path.name)
+    data = root / "data"
+    data.mkdir()
+    if settings.models_dir.is_dir():
+        shutil.copytree(settings.models_dir, data / "models")
+    return settings.model_copy(update={"corpus_dir": corpus, "data_dir": data})
+
+
+def _print_eval(out: Console, file: Path, count: int, reports) -> None:
+    table = Table(title=f"Retrieval på {file.name} ({count} frågor)")
     for col in ("läge", "typ", "n", "recall@1", "recall@5", "MRR"):
         table.add_column(col, justify="right" if col not in ("läge", "typ") else "left")
     for report in reports:
@@ -327,7 +373,7 @@ def eval_cmd(
             end_section=True,
         )
     out.print(table)
-    figures = Table(title="Siffror (första siffran / någon siffra rätt)")
+    figures = Table(title=f"Siffror på {file.name} (första siffran / någon siffra rätt)")
     for col in ("läge", "typ", "n", "första", "någon"):
         figures.add_column(col, justify="right" if col not in ("läge", "typ") else "left")
     for report in reports:
@@ -346,10 +392,20 @@ def eval_cmd(
             end_section=True,
         )
     out.print(figures)
+    verdicts = Table(title=f'"Finns inte" på {file.name}')
+    for col in ("läge", "obesvarbara → finns inte", "besvarbara felaktigt finns inte", "supported rätt"):
+        verdicts.add_column(col, justify="left" if col == "läge" else "right")
+    for report in reports:
+        verdicts.add_row(
+            report.mode,
+            f"{report.unanswerable_right}/{report.unanswerable}",
+            f"{report.false_not_found}/{report.answerable} ({report.false_not_found_rate():.1%})",
+            f"{report.supported_right}/{report.supported_total}",
+        )
+    out.print(verdicts)
     for report in reports:
         out.print(
-            f"{report.mode}: supported rätt {report.supported_right}/{report.supported_total}; "
-            f"missar (recall@5): {', '.join(report.misses) or 'inga'}; "
+            f"{report.mode}: missar (recall@5): {', '.join(report.misses) or 'inga'}; "
             f"fel första siffra: {', '.join(report.figure_misses) or 'inga'}",
             highlight=False,
         )

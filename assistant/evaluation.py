@@ -110,6 +110,15 @@ class ModeReport:
     figures_by_kind: dict[str, FigureTally] = field(default_factory=lambda: defaultdict(FigureTally))
     figures_overall: FigureTally = field(default_factory=FigureTally)
     figure_misses: list[str] = field(default_factory=list)
+    unanswerable: int = 0
+    unanswerable_right: int = 0
+    """Unanswerable questions answered `supported: false` ("finns inte")."""
+    answerable: int = 0
+    false_not_found: int = 0
+    """Answerable questions wrongly answered `supported: false`."""
+
+    def false_not_found_rate(self) -> float:
+        return self.false_not_found / self.answerable if self.answerable else 0.0
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
@@ -143,7 +152,11 @@ def evaluate(
                 if not (outcome.figures and figure_matches(outcome.figures[0], q.figure, q.kind)):
                     report.figure_misses.append(q.id)
             if not q.answerable:
+                report.unanswerable += 1
+                report.unanswerable_right += not supported
                 continue
+            report.answerable += 1
+            report.false_not_found += not supported
             rank = first_hit_rank(texts[:5], q.gold_quotes)
             report.by_kind[q.kind].add(rank)
             report.overall.add(rank)

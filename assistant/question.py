@@ -141,9 +141,15 @@ def check_question(text: str, max_chars: int) -> str:
     return cleaned
 
 
+def _with_genitives(words: Iterable[str]) -> set[str]:
+    """The words and, for a genitive, its base: 'Norrviks insatser' names Norrvik."""
+    words = set(words)
+    return words | {w[:-1] for w in words if w.endswith("s") and len(w) > 4}
+
+
 def parse_question(text: str, organisations: Iterable[str] = ()) -> Question:
     folded = fold(text)
-    folded_words = set(re.findall(r"[a-z0-9]+", folded))
+    folded_words = _with_genitives(re.findall(r"[a-z0-9]+", folded))
     years = sorted({int(y) for y in _YEAR.findall(text)})
     orgs = [org for org in organisations if org_keywords(org) & folded_words]
     types = sorted({canonical for word, canonical in REPORT_TYPES.items() if fold(word) in folded})
@@ -161,5 +167,7 @@ def _without_organisation(text: str, orgs: list[str]) -> str:
     if not orgs:
         return text
     drop = set().union(*(org_keywords(o) for o in orgs)) | _GENERIC_ORG_WORDS
-    kept = [w for w in re.findall(r"\S+", text) if not (set(re.findall(r"[a-z0-9]+", fold(w))) & drop)]
+    kept = [
+        w for w in re.findall(r"\S+", text) if not (_with_genitives(re.findall(r"[a-z0-9]+", fold(w))) & drop)
+    ]
     return " ".join(kept) or text

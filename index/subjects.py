@@ -321,6 +321,7 @@ class SectionTree:
     """(report, parent, depth) → the headings there: siblings without a walk over every heading."""
     proper: dict[str, set[str]] = field(default_factory=dict)
     """Report → folded words its body writes as proper nouns (see `proper_words`)."""
+    _cores: dict[str, set[tuple[str, tuple[str, ...]]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, items: Iterable[tuple[str, str]], proper: dict[str, set[str]] | None = None) -> SectionTree:
@@ -342,6 +343,24 @@ class SectionTree:
         first = parsed.core.split()[:1]
         return bool(first) and first[0] in self.proper.get(h.report, ())
 
+    def _about_other(self, h: HeadingAt, parsed: ParsedName) -> bool:
+        """The heading's words after the first are another heading's name in the same report."""
+        tail = parsed.core.split()[1:]
+        if not tail:
+            return False
+        cores = self._cores.get(h.report)
+        if cores is None:
+            cores = self._cores[h.report] = {
+                (o.text, tuple(parse_name(o.text).core.split()))
+                for o in self.headings
+                if o.report == h.report
+            }
+        n = len(tail)
+        return any(
+            text != h.text and any(list(words[i : i + n]) == tail for i in range(len(words) - n + 1))
+            for text, words in cores
+        )
+
     def below(self, h: HeadingAt) -> set[str]:
         return {subject_key(c.text) for c in self.children[h]}
 
@@ -359,9 +378,11 @@ class SectionTree:
         ):
             return False
         proper = h.depth > 0 and self.used_as_name(h, parsed)
-        # a numbered heading names an insats only when its first word is a name ('2.3 Jobbspåret Åby'),
-        # not a common noun before one ('6.4. Styrgrupp MoA' is about MoA's steering group)
-        if _structural(h, parsed, numbered_ok=proper):
+        # a numbered heading names an insats when its first word is a name ('2.3 Jobbspåret Åby') or it
+        # holds one ('4.3 Unga Framåt'), not when it is a common noun before another heading's insats
+        # ('6.4. Styrgrupp MoA' is about MoA's steering group)
+        numbered_ok = proper or (h.depth > 0 and _distinctive(parsed) and not self._about_other(h, parsed))
+        if _structural(h, parsed, numbered_ok=numbered_ok):
             return False
         return True if parsed.period or _distinctive(parsed) or proper else None
 

@@ -20,7 +20,17 @@ from assistant.answering.parse import parse_ask
 from assistant.answering.select import select_figures
 from index.models import Figure
 
-__all__ = ["NOT_FOUND", "Answered", "Ask", "FigureOut", "PassageText", "Source", "Verdict", "answer", "parse_ask"]
+__all__ = [
+    "NOT_FOUND",
+    "Answered",
+    "Ask",
+    "FigureOut",
+    "PassageText",
+    "Source",
+    "Verdict",
+    "answer",
+    "parse_ask",
+]
 
 _COMPUTE = {
     "lookup": ops.lookup,
@@ -35,8 +45,14 @@ _COMPUTE = {
 }
 
 
-def build_pool(ask: Ask, ranked_chunks: Sequence[str], by_chunk: dict[str, list[Figure]],
-               everything: Sequence[Figure], top_orgs: Sequence[str], texts: dict[str, str] | None = None) -> Pool:
+def build_pool(
+    ask: Ask,
+    ranked_chunks: Sequence[str],
+    by_chunk: dict[str, list[Figure]],
+    everything: Sequence[Figure],
+    top_orgs: Sequence[str],
+    texts: dict[str, str] | None = None,
+) -> Pool:
     """The retrieved passages' figures, then the same organisations' figures that meet the question's
     names (a change between years, a budget row or a count stated in another report)."""
     rank = {c: i for i, c in enumerate(ranked_chunks)}
@@ -45,8 +61,11 @@ def build_pool(ask: Ask, ranked_chunks: Sequence[str], by_chunk: dict[str, list[
     if ask.names or ask.operation not in ("lookup", "check"):
         seen = {f.figure_id for f in figures}
         figures += [
-            f for f in everything
-            if f.organisation in orgs and f.figure_id not in seen and (not ask.names or meets_names(f, ask.names))
+            f
+            for f in everything
+            if f.organisation in orgs
+            and f.figure_id not in seen
+            and (not ask.names or meets_names(f, ask.names))
         ]
     return Pool(figures, rank, texts)
 
@@ -80,10 +99,19 @@ def answer(
     texts = [p.text for p in passages]
 
     def relaxed(loose: Ask) -> list[FigureOut]:
-        return compute(loose, build_pool(loose, ranked_chunks, by_chunk, everything, top_orgs, chunk_texts), stems, passages).lead
+        return compute(
+            loose,
+            build_pool(loose, ranked_chunks, by_chunk, everything, top_orgs, chunk_texts),
+            stems,
+            passages,
+        ).lead
 
     verdict = judge(ask, pool, result.lead, texts, covered_years, passages_answer, relaxed)
-    figures = select_figures(ask, pool, result) if verdict.supported else select_figures(ask, pool, result, few=True)
+    figures = (
+        select_figures(ask, pool, result)
+        if verdict.supported
+        else select_figures(ask, pool, result, few=True)
+    )
     if verdict.supported and result.lead and ask.asks_value:
         line = answer_line(result.lead[0], title_of)
     elif not verdict.supported:

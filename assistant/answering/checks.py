@@ -131,5 +131,3 @@ def _check_out(label: str, anchor: Figure, check: compute.Check, sources: Sequen
         ok=check.ok,
         sources=sources_of(*sources),
     )
-
-

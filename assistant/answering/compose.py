@@ -10,6 +10,10 @@ from index.numbers import format_swedish
 NOT_FOUND = "Finns inte i rapporterna."
 
 
+def _shown_unit(figure: FigureOut) -> str | None:
+    return figure.unit if figure.unit in ("kr", "procent") else None
+
+
 def cite(figure: FigureOut, title_of: Callable[[str], str]) -> str:
     if not figure.sources:
         return ""
@@ -18,11 +22,10 @@ def cite(figure: FigureOut, title_of: Callable[[str], str]) -> str:
 
 
 def _value(figure: FigureOut) -> str:
-    unit = figure.unit if figure.unit in ("kr", "procent") else None
-    text = format_swedish(figure.value, unit)
+    text = format_swedish(figure.value, _shown_unit(figure))
     if figure.unit in ("personer", "antal") and figure.measure not in figure.label.split(" (")[0]:
-        text = f"{text} {figure.measure}"
-    return text
+        return f"{text} {figure.measure}"
+    return f"{text} personer" if figure.unit == "personer" else text  # 'Deltagare (Alfa) 2019: 40 personer'
 
 
 def answer_line(figure: FigureOut, title_of: Callable[[str], str]) -> str:
@@ -30,7 +33,7 @@ def answer_line(figure: FigureOut, title_of: Callable[[str], str]) -> str:
     period = f" {figure.period}" if figure.period and figure.period not in figure.label else ""
     if figure.kind == "check":
         verdict = "Stämmer" if figure.ok else "Stämmer inte"
-        gap = "" if figure.ok else f", skillnad {format_swedish(figure.value, figure.unit if figure.unit in ('kr', 'procent') else None)}"
+        gap = "" if figure.ok else f", skillnad {format_swedish(figure.value, _shown_unit(figure))}"
         return f"{verdict}{period}: {figure.formula}{gap} ({where})."
     head = figure.label[:1].upper() + figure.label[1:]
     formula = f" ({figure.formula})" if figure.kind == "computed" and figure.formula else ""

@@ -16,8 +16,10 @@ def missing_names(ask: Ask, texts: Sequence[str], pool: Pool) -> list[str]:
     from assistant.answering.operands import where
 
     return [
-        n for n in ask.names
-        if not any(contains_name(n, t) for t in texts) and not any(contains_name(n, where(f)) for f in pool.figures)
+        n
+        for n in ask.names
+        if not any(contains_name(n, t) for t in texts)
+        and not any(contains_name(n, where(f)) for f in pool.figures)
     ]
 
 
@@ -25,7 +27,8 @@ def missing_years(ask: Ask, covered_years: set[int], texts: Sequence[str], pool:
     """Years no retrieved report covers, no passage mentions and no figure is of."""
     periods = {f.period for f in pool.figures}
     return [
-        y for y in ask.years
+        y
+        for y in ask.years
         if y not in covered_years and str(y) not in periods and not any(str(y) in t for t in texts)
     ]
 

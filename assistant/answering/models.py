@@ -8,8 +8,17 @@ from typing import Literal
 from pydantic import BaseModel
 
 Operation = Literal[
-    "lookup", "share", "change", "difference", "sum", "per_unit", "overrun", "budget_used", "check",
-    "list", "when",
+    "lookup",
+    "share",
+    "change",
+    "difference",
+    "sum",
+    "per_unit",
+    "overrun",
+    "budget_used",
+    "check",
+    "list",
+    "when",
 ]
 
 

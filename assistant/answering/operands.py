@@ -131,7 +131,9 @@ def unit_fits(figure: Figure, unit: str | None) -> bool:
     return figure.unit == unit
 
 
-_TO = re.compile(r"\b(?:kom(?:mit)? ut i|ut i|gick (?:vidare )?till|gått (?:vidare )?till|vidare till|kom till)\s+")
+_TO = re.compile(
+    r"\b(?:kom(?:mit)? ut i|ut i|gick (?:vidare )?till|gått (?:vidare )?till|vidare till|kom till)\s+"
+)
 
 
 def asked_text(text: str) -> str:
@@ -203,7 +205,9 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
         # what is counted weighs more than the words around it: 'hur många socialsekreterare … efter
         # utökningen' is the socialsekreterare, not the tjänster the same sentence adds
         score += HEAD_WEIGHT * max((word_similarity(ask.head, w) for w in words(figure.measure)), default=0.0)
-    asked_outcome = asked_outcome_of(ask.text) if ask_words is ask.measure else outcome_in(" ".join(ask_words))
+    asked_outcome = (
+        asked_outcome_of(ask.text) if ask_words is ask.measure else outcome_in(" ".join(ask_words))
+    )
     if asked_outcome and outcome_of(figure.measure) == asked_outcome:
         score += 2.0  # "hur många av deltagarna kom ut i egen försörjning": the outcome, not the whole
     gendered = gender_of(figure.measure) is not None
@@ -217,7 +221,9 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
     return score
 
 
-def admissible(figure: Figure, ask: Ask, years: Sequence[int] | None = None, pool: Pool | None = None) -> bool:
+def admissible(
+    figure: Figure, ask: Ask, years: Sequence[int] | None = None, pool: Pool | None = None
+) -> bool:
     """The hard constraints: the names, the periods and the organisation the question gives."""
     passage = pool.context_of(figure) if pool else ""
     return (
@@ -227,5 +233,7 @@ def admissible(figure: Figure, ask: Ask, years: Sequence[int] | None = None, poo
     )
 
 
-def ranked(figures: Sequence[Figure], ask: Ask, pool: Pool, ask_words: Sequence[str] | None = None) -> list[Figure]:
+def ranked(
+    figures: Sequence[Figure], ask: Ask, pool: Pool, ask_words: Sequence[str] | None = None
+) -> list[Figure]:
     return sorted(figures, key=lambda f: -fit(f, ask, pool, ask_words))

@@ -11,19 +11,17 @@ from assistant import compute
 from assistant.answering.checks import checks_for, share_parts, sources_of
 from assistant.answering.models import Ask, FigureOut, Source
 from assistant.answering.operands import (
-    MEASURE_MIN,
     Pool,
     admissible,
     asked_text,
     fit,
-    measure_fit,
     names_measure,
     ranked,
     unit_fits,
 )
-from index.extract.counted import gender_of
-from index.extract.outcomes import destination_in, outcome_in, outcomes_in
 from assistant.answering.similarity import contains_name
+from index.extract.counted import gender_of
+from index.extract.outcomes import destination_in, outcomes_in
 from index.lexical import fold
 from index.models import Figure
 from index.numbers import format_swedish
@@ -44,10 +42,27 @@ def stated(figure: Figure) -> FigureOut:
     )
 
 
-def _computed(label: str, subject: str, measure: str, period: str, value: float, unit: str, formula: str,
-              operands: Sequence[Figure]) -> FigureOut:
-    return FigureOut(label=label, subject=subject, measure=measure, period=period, value=value, unit=unit,
-                     kind="computed", formula=formula, sources=sources_of(*operands))
+def _computed(
+    label: str,
+    subject: str,
+    measure: str,
+    period: str,
+    value: float,
+    unit: str,
+    formula: str,
+    operands: Sequence[Figure],
+) -> FigureOut:
+    return FigureOut(
+        label=label,
+        subject=subject,
+        measure=measure,
+        period=period,
+        value=value,
+        unit=unit,
+        kind="computed",
+        formula=formula,
+        sources=sources_of(*operands),
+    )
 
 
 @dataclass
@@ -81,7 +96,9 @@ def same_insats(a: Figure, b: Figure) -> bool:
     if a.organisation != b.organisation:
         return False
     sa, sb = fold(a.subject), fold(b.subject)
-    return sa == sb or (bool(sa) and bool(sb) and (contains_name(a.subject, b.subject) or contains_name(b.subject, a.subject)))
+    return sa == sb or (
+        bool(sa) and bool(sb) and (contains_name(a.subject, b.subject) or contains_name(b.subject, a.subject))
+    )
 
 
 def _same_place(a: Figure, b: Figure) -> bool:
@@ -90,9 +107,14 @@ def _same_place(a: Figure, b: Figure) -> bool:
 
 def _people_total(candidates: Sequence[Figure], like: Figure, ask: Ask, pool: Pool) -> Figure | None:
     totals = [
-        f for f in candidates
-        if _same_place(f, like) and f.unit == "personer" and f.role != "part" and not gender_of(f.measure)
-        and (f.measure in _PEOPLE_TOTALS or f.role == "total") and f.pair_side != "before"
+        f
+        for f in candidates
+        if _same_place(f, like)
+        and f.unit == "personer"
+        and f.role != "part"
+        and not gender_of(f.measure)
+        and (f.measure in _PEOPLE_TOTALS or f.role == "total")
+        and f.pair_side != "before"
     ]
     return max(totals, key=lambda f: (f.role == "total", f.chunk_id == like.chunk_id, f.value), default=None)
 
@@ -101,17 +123,34 @@ def share(ask: Ask, pool: Pool) -> Result:
     cands = [f for f in pool.figures if admissible(f, ask, pool=pool)]
     gender = _gender_asked(" ".join(ask.part))
     if gender:
-        parts = [f for f in cands if gender_of(f.measure) == gender and f.measure == gender and f.unit == "personer"]
+        parts = [
+            f
+            for f in cands
+            if gender_of(f.measure) == gender and f.measure == gender and f.unit == "personer"
+        ]
         for part in ranked(parts, ask, pool, ask.part):
             whole = next((f for f in cands if f.group and f.group == part.group and f.role == "total"), None)
             whole = whole or _people_total(cands, part, ask, pool)
-            if whole and 0 < whole.value and part.value <= whole.value:
+            if whole and whole.value > 0 and part.value <= whole.value:
                 r = compute.share(part.value, whole.value)
-                return Result([_computed(f"andel {gender}", whole.subject, f"andel {gender}", whole.period,
-                                         round(r.value, 1), "procent", r.formula, [part, whole])], [part, whole])
+                return Result(
+                    [
+                        _computed(
+                            f"andel {gender}",
+                            whole.subject,
+                            f"andel {gender}",
+                            whole.period,
+                            round(r.value, 1),
+                            "procent",
+                            r.formula,
+                            [part, whole],
+                        )
+                    ],
+                    [part, whole],
+                )
     outcome = destination_in(asked_text(ask.text))
     if outcome and outcome not in ("avslutade", "inskrivna"):
-        finished = "avslutade" in outcomes_in(ask.text)  # 'av de avslutade', 'av dem som lämnade'  
+        finished = "avslutade" in outcomes_in(ask.text)  # 'av de avslutade', 'av dem som lämnade'
         seen: set[tuple[str, str, str]] = set()
         for anchor in ranked(cands, ask, pool, ask.part):
             key = (anchor.report_id, anchor.subject, anchor.period)
@@ -122,7 +161,9 @@ def share(ask: Ask, pool: Pool) -> Result:
             if not share_parts(here, [outcome]):
                 continue
             if finished:
-                wholes = [f for f in here if f.measure == "avslutade" and f.role != "part" and f.unit == "personer"]
+                wholes = [
+                    f for f in here if f.measure == "avslutade" and f.role != "part" and f.unit == "personer"
+                ]
                 whole = max(wholes, key=lambda f: (f.chunk_id == anchor.chunk_id, f.value), default=None)
             else:
                 whole = _people_total(here, anchor, ask, pool)
@@ -133,14 +174,30 @@ def share(ask: Ask, pool: Pool) -> Result:
             if whole is None or whole.value == 0 or part_value > whole.value:
                 continue
             r = compute.share(part_value, whole.value)
-            formula = r.formula if len(parts) == 1 else (
-                f"({' + '.join(format_swedish(p.value, None) for p in parts)}) / "
-                f"{format_swedish(whole.value, None)} = {format_swedish(r.value, 'procent')}"
+            formula = (
+                r.formula
+                if len(parts) == 1
+                else (
+                    f"({' + '.join(format_swedish(p.value, None) for p in parts)}) / "
+                    f"{format_swedish(whole.value, None)} = {format_swedish(r.value, 'procent')}"
+                )
             )
             base = "avslutade" if finished else "deltagare"
-            return Result([_computed(f"andel {outcome} av {base}", whole.subject, f"andel {outcome}",
-                                     whole.period, round(r.value, 1), "procent", formula, [*parts, whole])],
-                          [*parts, whole])
+            return Result(
+                [
+                    _computed(
+                        f"andel {outcome} av {base}",
+                        whole.subject,
+                        f"andel {outcome}",
+                        whole.period,
+                        round(r.value, 1),
+                        "procent",
+                        formula,
+                        [*parts, whole],
+                    )
+                ],
+                [*parts, whole],
+            )
     # No counts to divide: a stated percentage of the same kind.
     stated_pct = [f for f in cands if f.unit == "procent" and names_measure(ask, f, ask.part or ask.measure)]
     best = ranked(stated_pct, ask, pool, ask.part or ask.measure)
@@ -150,9 +207,12 @@ def share(ask: Ask, pool: Pool) -> Result:
 # --- changes and differences -----------------------------------------------------------------------
 
 
-def _series_point(cands: Sequence[Figure], ask: Ask, pool: Pool, year: int, like: Figure | None) -> Figure | None:
+def _series_point(
+    cands: Sequence[Figure], ask: Ask, pool: Pool, year: int, like: Figure | None
+) -> Figure | None:
     points = [
-        f for f in cands
+        f
+        for f in cands
         if str(year) in f.period
         and (like is None or (f.measure == like.measure and f.unit == like.unit and same_insats(f, like)))
     ]
@@ -173,7 +233,9 @@ def change(ask: Ask, pool: Pool) -> Result:
         else:
             old = new = None
     if old is None or new is None:
-        pairs = [f for f in base if f.pair_side == "after" and (not ask.years or f.period == str(max(ask.years)))]
+        pairs = [
+            f for f in base if f.pair_side == "after" and (not ask.years or f.period == str(max(ask.years)))
+        ]
         for after in ranked(pairs, ask, pool):
             before = next((f for f in base if f.pair_id == after.pair_id and f.pair_side == "before"), None)
             if before:
@@ -184,12 +246,28 @@ def change(ask: Ask, pool: Pool) -> Result:
     span = f"{old.period}–{new.period}" if old.period != new.period else new.period
     out: list[FigureOut] = []
     diff = compute.difference(old.value, new.value, new.unit)
-    diff_out = _computed(f"skillnad {new.measure} {span}", new.subject, new.measure, span, diff.value,
-                         new.unit, diff.formula, [old, new])
+    diff_out = _computed(
+        f"skillnad {new.measure} {span}",
+        new.subject,
+        new.measure,
+        span,
+        diff.value,
+        new.unit,
+        diff.formula,
+        [old, new],
+    )
     if old.value:
         pct = compute.change(old.value, new.value)
-        pct_out = _computed(f"förändring {new.measure} {span}", new.subject, new.measure, span,
-                            round(pct.value, 1), "procent", pct.formula, [old, new])
+        pct_out = _computed(
+            f"förändring {new.measure} {span}",
+            new.subject,
+            new.measure,
+            span,
+            round(pct.value, 1),
+            "procent",
+            pct.formula,
+            [old, new],
+        )
         # 'med hur många procent': the percent named wins over 'hur många'
         absolute = (ask.absolute or new.unit == "kr") and not ask.percent
         out = [diff_out, pct_out] if absolute else [pct_out, diff_out]
@@ -211,10 +289,16 @@ def _same_kind(a: Figure, b: Figure) -> bool:
 def total(ask: Ask, pool: Pool) -> Result:
     """Sum of one figure per insats, over the insatser that meet the question's names and period."""
     cands = [
-        f for f in pool.figures
-        if admissible(f, ask, pool=pool) and f.role != "part" and f.pair_side != "before" and not f.table_row
-        and names_measure(ask, f) and unit_fits(f, ask.unit)
-        and f.subject != f.organisation and f.unit != "procent"
+        f
+        for f in pool.figures
+        if admissible(f, ask, pool=pool)
+        and f.role != "part"
+        and f.pair_side != "before"
+        and not f.table_row
+        and names_measure(ask, f)
+        and unit_fits(f, ask.unit)
+        and f.subject != f.organisation
+        and f.unit != "procent"
     ]
     best_of: dict[str, Figure] = {}
     for f in sorted(cands, key=lambda f: (-(round(fit(f, ask, pool), 1)), -f.value)):
@@ -234,16 +318,31 @@ def total(ask: Ask, pool: Pool) -> Result:
     if ask.items:
         parts = parts[: ask.items]
     stated_totals = [
-        f for f in pool.figures
-        if admissible(f, ask, pool=pool) and f.subject == f.organisation and re.search(r"sammanlagt|totalt|sammantaget|tillsammans", fold(f.phrase))
-        and names_measure(ask, f) and f.unit == lead.unit
+        f
+        for f in pool.figures
+        if admissible(f, ask, pool=pool)
+        and f.subject == f.organisation
+        and re.search(r"sammanlagt|totalt|sammantaget|tillsammans", fold(f.phrase))
+        and names_measure(ask, f)
+        and f.unit == lead.unit
     ]
     out = [stated(f) for f in stated_totals[:1]]
     if len(parts) >= 2:
         r = compute.total([p.value for p in parts], lead.unit)
         subjects = ", ".join(dict.fromkeys(p.subject for p in parts))
-        out.insert(0, _computed(f"summa {lead.measure}", subjects, lead.measure, lead.period, r.value,
-                                lead.unit, r.formula, parts))
+        out.insert(
+            0,
+            _computed(
+                f"summa {lead.measure}",
+                subjects,
+                lead.measure,
+                lead.period,
+                r.value,
+                lead.unit,
+                r.formula,
+                parts,
+            ),
+        )
     return Result(out, parts)
 
 
@@ -269,16 +368,31 @@ def overrun(ask: Ask, pool: Pool) -> Result:
     outcome, budget = row
     diff = compute.difference(budget.value, outcome.value, "kr")
     label = outcome.subject
-    kr = _computed(f"utfall mot budget ({label})", label, "avvikelse", outcome.period, diff.value, "kr",
-                   f"utfall {format_swedish(outcome.value, 'kr')} − budget {format_swedish(budget.value, 'kr')}"
-                   f" = {format_swedish(diff.value, 'kr')}", [outcome, budget])
+    kr = _computed(
+        f"utfall mot budget ({label})",
+        label,
+        "avvikelse",
+        outcome.period,
+        diff.value,
+        "kr",
+        f"utfall {format_swedish(outcome.value, 'kr')} − budget {format_swedish(budget.value, 'kr')}"
+        f" = {format_swedish(diff.value, 'kr')}",
+        [outcome, budget],
+    )
     out = [kr]
     if budget.value:
         pct = round((outcome.value - budget.value) / budget.value * 100, 1)
-        pct_out = _computed(f"utfall mot budget i procent ({label})", label, "avvikelse", outcome.period, pct,
-                            "procent", f"({format_swedish(outcome.value, None)} − {format_swedish(budget.value, None)})"
-                            f" / {format_swedish(budget.value, None)} = {format_swedish(pct, 'procent')}",
-                            [outcome, budget])
+        pct_out = _computed(
+            f"utfall mot budget i procent ({label})",
+            label,
+            "avvikelse",
+            outcome.period,
+            pct,
+            "procent",
+            f"({format_swedish(outcome.value, None)} − {format_swedish(budget.value, None)})"
+            f" / {format_swedish(budget.value, None)} = {format_swedish(pct, 'procent')}",
+            [outcome, budget],
+        )
         out = [pct_out, kr] if ask.percent else [kr, pct_out]
     return Result(out, [outcome, budget])
 
@@ -289,9 +403,21 @@ def budget_used(ask: Ask, pool: Pool) -> Result:
         return Result([], [])
     outcome, budget = row
     r = compute.budget_used(outcome.value, budget.value)
-    return Result([_computed(f"andel av budgeten som användes ({outcome.subject})", outcome.subject,
-                             "budget använd", outcome.period, round(r.value, 1), "procent", r.formula,
-                             [outcome, budget])], [outcome, budget])
+    return Result(
+        [
+            _computed(
+                f"andel av budgeten som användes ({outcome.subject})",
+                outcome.subject,
+                "budget använd",
+                outcome.period,
+                round(r.value, 1),
+                "procent",
+                r.formula,
+                [outcome, budget],
+            )
+        ],
+        [outcome, budget],
+    )
 
 
 def per_unit(ask: Ask, pool: Pool) -> Result:
@@ -300,9 +426,15 @@ def per_unit(ask: Ask, pool: Pool) -> Result:
     money.sort(key=lambda f: (f.measure in ("utfall", "kostnad"), fit(f, ask, pool)), reverse=True)
     for amount in money[:3]:
         people = [
-            f for f in cands
-            if f.unit == "personer" and f.role != "part" and not gender_of(f.measure) and f.period == amount.period
-            and f.pair_side != "before" and f.measure in _PEOPLE_TOTALS and same_insats(f, amount)
+            f
+            for f in cands
+            if f.unit == "personer"
+            and f.role != "part"
+            and not gender_of(f.measure)
+            and f.period == amount.period
+            and f.pair_side != "before"
+            and f.measure in _PEOPLE_TOTALS
+            and same_insats(f, amount)
         ]
         if not people:
             continue
@@ -310,9 +442,21 @@ def per_unit(ask: Ask, pool: Pool) -> Result:
         if not count.value:
             continue
         r = compute.per_unit(amount.value, count.value, "kr")
-        return Result([_computed(f"kostnad per deltagare ({amount.subject})", amount.subject,
-                                 "kostnad per deltagare", amount.period, float(round(r.value)), "kr", r.formula,
-                                 [amount, count])], [amount, count])
+        return Result(
+            [
+                _computed(
+                    f"kostnad per deltagare ({amount.subject})",
+                    amount.subject,
+                    "kostnad per deltagare",
+                    amount.period,
+                    float(round(r.value)),
+                    "kr",
+                    r.formula,
+                    [amount, count],
+                )
+            ],
+            [amount, count],
+        )
     return Result([], [])
 
 
@@ -373,10 +517,22 @@ def year_of_event(ask: Ask, stems: set[str], passages: Sequence[PassageText]) ->
     for text, p in best_sentences(ask, stems, passages):
         m = _DATE_OR_YEAR.search(text)
         if m:
-            return Result([FigureOut(label="år", subject="", measure="år", period=m.group(1),
-                                     value=float(m.group(1)), unit="år", kind="stated",
-                                     formula=f"ur texten: {m.group(0)}",
-                                     sources=[Source(report=p.report, page=p.page, quote=text)])], [])
+            return Result(
+                [
+                    FigureOut(
+                        label="år",
+                        subject="",
+                        measure="år",
+                        period=m.group(1),
+                        value=float(m.group(1)),
+                        unit="år",
+                        kind="stated",
+                        formula=f"ur texten: {m.group(0)}",
+                        sources=[Source(report=p.report, page=p.page, quote=text)],
+                    )
+                ],
+                [],
+            )
     return Result([], [])
 
 
@@ -389,8 +545,20 @@ def count_listed(ask: Ask, stems: set[str], passages: Sequence[PassageText]) -> 
         lead = re.split(r"\b(är|med|av|mellan|huvudmännen|medlemmar)\b", m.group(1))[-1]
         items = [i.strip() for i in re.split(r",|\boch\b|\bsamt\b", lead) if i.strip()]
         if len(items) >= 3:
-            return Result([FigureOut(label="antal uppräknade", subject="", measure="antal", period="",
-                                     value=float(len(items)), unit="antal", kind="computed",
-                                     formula=f"{len(items)} uppräknade: " + "; ".join(items),
-                                     sources=[Source(report=p.report, page=p.page, quote=text)])], [])
+            return Result(
+                [
+                    FigureOut(
+                        label="antal uppräknade",
+                        subject="",
+                        measure="antal",
+                        period="",
+                        value=float(len(items)),
+                        unit="antal",
+                        kind="computed",
+                        formula=f"{len(items)} uppräknade: " + "; ".join(items),
+                        sources=[Source(report=p.report, page=p.page, quote=text)],
+                    )
+                ],
+                [],
+            )
     return Result([], [])

@@ -14,16 +14,32 @@ from index.numbers import number_word_value
 # Checked in this order: a check question may say "andel", a per-unit one "kostnad", an overrun "budget".
 OPERATIONS: tuple[tuple[Operation, str], ...] = (
     ("check", r"\bstamm\w*|\bgar (det )?ihop|\bkorrekt|\brimlig|\bsummerar|\bgar jamnt upp|\bhanger ihop"),
-    ("per_unit", r"\bper (deltagare|person|individ|elev|capita|inskriven|ungdom)|\bi snitt\b|\bgenomsnitt\w* kostnad"
-     r"|\bkostnad\w* per\b|\bsnittkostnad|\bstyckkostnad|\bkostade \w+ (deltagare|person)"),
-    ("budget_used", r"hur (stor del|mycket|stor andel|manga procent) av budget\w*|\bforbruka\w*|\bgick at\b"
-     r"|\butnyttja\w*|\banvandes av budget|\bbudget\w* (anvandes|utnyttjades)"),
-    ("overrun", r"\boverskr\w*|mer an budget\w*|\bover budget|mindre an budget\w*|\bunder budget"
-     r"|\bbudgetoverskridande|\bavvek\w* \w* ?(fran|mot) budget|\bjamfort med budget\w*|\bbudgeterat"),
-    ("share", r"\bandel\w*|\bhur stor del|\bprocent av\b|\bhur manga procent\b|\bi procent av\b|\bproportion"),
-    ("change", r"\bforandr\w*|\bokade|\bokat\b|\bokning\w*|\bminskade|\bminskat\b|\bminskning\w*|\bjamfort"
-     r"|\butveckl\w*|\bskillnad\w*|\bfler an\b|\bfarre an\b|\bmer an\b|\bmindre an\b|\bhogre an\b|\blagre an\b"
-     r"|\bsteg\b|\bsjonk\b|\bhojde\w*|\bsankte\w*|\bhojning\w*|\bsankning\w*"),
+    (
+        "per_unit",
+        r"\bper (deltagare|person|individ|elev|capita|inskriven|ungdom)|\bi snitt\b|\bgenomsnitt\w* kostnad"
+        r"|\bkostnad\w* per\b|\bsnittkostnad|\bstyckkostnad|\bkostade \w+ (deltagare|person)",
+    ),
+    (
+        "budget_used",
+        r"hur (stor del|mycket|stor andel|manga procent) av budget\w*|\bforbruka\w*|\bgick at\b"
+        r"|\butnyttja\w*|\banvandes av budget|\bbudget\w* (anvandes|utnyttjades)",
+    ),
+    (
+        "overrun",
+        r"\boverskr\w*|mer an budget\w*|\bover budget|mindre an budget\w*|\bunder budget"
+        r"|\bbudgetoverskridande|\bavvek\w* \w* ?(fran|mot) budget|\bjamfort med budget\w*|\bbudgeterat",
+    ),
+    (
+        "share",
+        r"\bandel\w*|\bhur stor del|\bprocent av\b|\bhur manga procent\b|\bi procent av\b|\bproportion",
+    ),
+    (
+        "change",
+        r"\bforandr\w*|\bokade|\bokat\b|\bokning\w*|\bminskade|\bminskat\b|\bminskning\w*|\bjamfort"
+        r"|\butveckl\w*|\bskillnad\w*|\bfler an\b|\bfarre an\b|\bmer an\b|\bmindre an\b"
+        r"|\bhogre an\b|\blagre an\b"
+        r"|\bsteg\b|\bsjonk\b|\bhojde\w*|\bsankte\w*|\bhojning\w*|\bsankning\w*",
+    ),
     ("sum", r"\b(sammanlagt|totalt|tillsammans|sammantaget|summan|sammantagna|sammanlagda)\b"),
     ("when", r"^\s*(nar|vilket ar|vilket datum|vilken dag|vilken manad)\b"),
     ("list", r"^\s*(vilka|vilken|vem|vad|namnge|rakna upp)\b"),
@@ -40,7 +56,8 @@ _OPERATION_WORDS = frozenset(
     stort stora stort långt länge lång långa
     steg sjönk höjdes höjde sänktes sänkte gick åt förbrukades utnyttjades användes utfall går jämnt upp
     januari februari mars april maj juni juli augusti september oktober november december halvåret
-    halvår första andra tertialet kvartalet helåret perioden mellan redovisade redovisas anges angiven angivna uppgiven räkna upp namnge hur många mycket stor vilka
+    halvår första andra tertialet kvartalet helåret perioden mellan redovisade redovisas anges angiven angivna
+    uppgiven räkna upp namnge hur många mycket stor vilka
     vilken vilket vem vad när kom fick var blev hade har är ska skulle kunde år året åren under
     """.split()
 )
@@ -55,7 +72,9 @@ _DURATION = re.compile(r"\bhur (lang|lange)\b|\bhur lang tid\b|\bgenomsnittlig\w
 _SUBSET = re.compile(r"\bhur manga av\b|\bhur stor del av\b(?=.*\b(var|gick|fick|hade|kom)\b)")
 _COUNT = re.compile(r"\bhur manga\b(?! procent)")
 _PERCENT = re.compile(r"\bprocent\w*|%|\bandel\w*|\bhur stor del\b")
-_ABSOLUTE = re.compile(r"\bhur manga fler|\bhur manga farre|\bmed hur (manga|mycket)\b|\bhur mycket (mer|mindre|hogre|lagre)")
+_ABSOLUTE = re.compile(
+    r"\bhur manga fler|\bhur manga farre|\bmed hur (manga|mycket)\b|\bhur mycket (mer|mindre|hogre|lagre)"
+)
 _ITEMS = re.compile(r"\b(\w+) (insatser\w*|projekt\w*|verksamhet\w*|kommuner\w*|delar|aktivitet\w*)\b")
 _YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -66,8 +85,10 @@ _CHANGE_VERB = re.compile(r"\b(okade|okat|minskade|minskat|forandrades|steg|sjon
 
 
 def operation_of(folded: str) -> Operation:
-    if re.search(r"\bprocent\b", folded) and _CHANGE_VERB.search(folded) and not re.search(
-        r"\bandel|\bhur stor del", folded
+    if (
+        re.search(r"\bprocent\b", folded)
+        and _CHANGE_VERB.search(folded)
+        and not re.search(r"\bandel|\bhur stor del", folded)
     ):
         return "change"  # 'med hur många procent ökade …' is a change in percent, not a share
     for operation, pattern in OPERATIONS:
@@ -94,12 +115,20 @@ def names_in(text: str, organisations: list[str], subject_names: list[str]) -> l
             run.append(token)
             continue
         if run:
-            folded = {fold(w).removesuffix("s") if fold(w).removesuffix("s") in org_words else fold(w) for w in run}
+            folded = {
+                fold(w).removesuffix("s") if fold(w).removesuffix("s") in org_words else fold(w) for w in run
+            }
             written = " ".join(run)
             if not folded <= (org_words | _GENERIC_ORG) and not any(
                 fold(written) in fold(s) or contains_name(s, written) for s in found
             ):
-                kept = [w for w in run if fold(w) not in _GENERIC_ORG]
+                kept = [
+                    w
+                    for w in run
+                    if fold(w) not in _GENERIC_ORG
+                    and fold(w) not in org_words
+                    and fold(w).removesuffix("s") not in org_words
+                ]
                 if kept:
                     found.append(" ".join(kept))
             run = []
@@ -112,7 +141,9 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
     operation = operation_of(folded)
     names = names_in(text, list(question.organisations), list(subject_names))
     name_words = {fold(w) for n in names for w in _WORD.findall(n)}
-    org_words = set().union(*(org_keywords(o) for o in question.organisations)) if question.organisations else set()
+    org_words = (
+        set().union(*(org_keywords(o) for o in question.organisations)) if question.organisations else set()
+    )
     items_match = _ITEMS.search(text.lower())
     item_words = set(items_match.groups()) if items_match else set()
     measure = [
@@ -135,7 +166,7 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
         unit = "tid"
     elif _PERCENT.search(folded) and operation in ("share", "lookup"):
         unit = "procent"
-    elif _MONEY.search(folded) or re.search(r"\bhur mycket\b", folded) and not _COUNT.search(folded):
+    elif _MONEY.search(folded) or (re.search(r"\bhur mycket\b", folded) and not _COUNT.search(folded)):
         unit = "kr" if _MONEY.search(folded) or "pengar" in folded else None
     elif _DURATION.search(folded):
         unit = "tid"
@@ -147,7 +178,9 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
         word = m.group(1)
         items = int(word) if word.isdigit() else number_word_value(word)
     asks_value = operation not in ("list", "when") and (
-        question.asks_value or operation != "lookup" or unit in ("kr", "tid")
+        question.asks_value
+        or operation != "lookup"
+        or unit in ("kr", "tid")
         or bool(re.search(r"\bhur (manga|mycket|stor|lang)", folded))
     )
     return Ask(
@@ -170,7 +203,9 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
 
 
 # 'hur många av deltagarna …' counts some of the participants: its head is the outcome, not 'deltagarna'.
-_HEAD = re.compile(r"\b(?:hur m[aå]nga|antal(?:et)?|hur stor(?:t|a)?|hur mycket)\s+(?!av\b)(\w+)", re.IGNORECASE)
+_HEAD = re.compile(
+    r"\b(?:hur m[aå]nga|antal(?:et)?|hur stor(?:t|a)?|hur mycket)\s+(?!av\b)(\w+)", re.IGNORECASE
+)
 
 
 def _head_of(text: str, measure: list[str]) -> str | None:
@@ -181,8 +216,11 @@ def _head_of(text: str, measure: list[str]) -> str | None:
     return None
 
 
-_OF = re.compile(r"\b(?:av|bland|utav)\s+(?P<whole>.+?)(?=\s+(?:som|var|gick|kom|blev|fick|hade|har|i|under|"
-                 r"vid|enligt|efter|inom)\b|[?,.]|$)", re.IGNORECASE)
+_OF = re.compile(
+    r"\b(?:av|bland|utav)\s+(?P<whole>.+?)(?=\s+(?:som|var|gick|kom|blev|fick|hade|har|i|under|"
+    r"vid|enligt|efter|inom)\b|[?,.]|$)",
+    re.IGNORECASE,
+)
 
 
 _PRONOUNS = {"de", "dem", "dessa", "deltagarna", "alla"}

@@ -18,8 +18,21 @@ _WORD = re.compile(r"[^\W\d_]+")
 _PEOPLE_EXTRA = ("unga", "ungdom", "elev", "klient", "inskriv", "individ", "person", "deltag")
 PEOPLE_SIMILARITY = 0.7
 # Words for the staff who do the work: reports count them in årsarbetare, tjänster or by role.
-_STAFF = ("personal", "arsarbet", "tjanst", "handlaggar", "medarbetar", "anstalld", "coach", "bemann",
-          "heltid", "samordnar", "projektledar", "socialsekreterar", "arbetskonsulent")
+_STAFF = (
+    "personal",
+    "arsarbet",
+    "tjanst",
+    "handlaggar",
+    "medarbetar",
+    "anstalld",
+    "coach",
+    "bemann",
+    "heltid",
+    "samordnar",
+    "projektledar",
+    "socialsekreterar",
+    "arbetskonsulent",
+)
 
 
 def words(text: str) -> list[str]:
@@ -86,6 +99,8 @@ def contains_name(name: str, text: str) -> bool:
     have = {fold(w) for w in _WORD.findall(text)}
     for w in _WORD.findall(name):
         f = fold(w)
-        if not any(h == f or (len(f) >= 4 and (h.startswith(f) or f.startswith(h) and len(h) >= 4)) for h in have):
+        if not any(
+            h == f or (len(f) >= 4 and (h.startswith(f) or (f.startswith(h) and len(h) >= 4))) for h in have
+        ):
             return False
     return True

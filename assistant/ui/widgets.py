@@ -14,8 +14,8 @@ from textual.widgets import DataTable, Input, ListItem, ListView, Static
 from textual_plotext import PlotextPlot
 
 if TYPE_CHECKING:
-    from assistant.audit import Series
     from assistant.answering.models import FigureOut
+    from assistant.audit import Series
     from assistant.results import Answer, Filters, Passage
 
 NOT_IN_REPORTS = "Finns inte i rapporterna"

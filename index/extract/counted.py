@@ -100,6 +100,8 @@ def counted_noun(words: list[str], prose: bool = False) -> tuple[str, str] | Non
         lower = word.lower()
         if lower == "icke" and n + 1 < len(words) and fold(words[n + 1]).startswith("binar"):
             return "personer", "icke-binära"
+        if n == 0 and word[:1].isupper() and not prose:
+            return None  # after digits a capital starts the next label ('1 712 112 Unga Framåt 700 …')
         people = participant_noun(word)
         if people:
             return "personer", people

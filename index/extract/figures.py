@@ -188,7 +188,11 @@ def _classify(
                 measure = outcome
             elif gender_of(measure) and outcome and outcome != "avslutade":
                 measure = f"{measure} {outcome}"
-        elif outcome and (people_context or _GOING.match(text[m.end :])) and not _LABEL_NEXT.match(text[m.end :]):
+        elif (
+            outcome
+            and (people_context or _GOING.match(text[m.end :]))
+            and not _LABEL_NEXT.match(text[m.end :])
+        ):
             unit, measure = "personer", outcome  # 'Tolv gick till arbete': only people go to work
         else:
             return None  # a bare number with nothing counted after it is not a figure
@@ -300,7 +304,6 @@ def _share_pair_outcomes(
 _SPLIT_MARKER = re.compile(
     r"\b(varav|därav)\b|^\s*(?:[^\s,():]+\s+){0,3}[^\s,():]*\s*[,(:]\s*$", re.IGNORECASE
 )
-
 
 
 def _is_age_or_duration(text: str, m: NumberMention) -> bool:

@@ -11,7 +11,11 @@ OUTCOMES: tuple[tuple[str, str], ...] = (
     (r"arbete (eller|och|/) ?studier|arbete/studier|studier eller arbete", "till arbete eller studier"),
     (r"till egen forsorjning", "till egen försörjning"),  # not "att nå egen försörjning" (the target group)
     (r"sysselsattning", "till sysselsättning"),
-    (r"\b(till|i) (arbete\b|jobb(et)?\b)|\b(fatt|fick|fa|skaffat) (ett )?(arbete|jobb\b)|lonearbete|anstall", "till arbete"),
+    (
+        r"\b(till|i) (arbete\b|jobb(et)?\b)|\b(fatt|fick|fa|skaffat) (ett )?(arbete|jobb\b)"
+        r"|lonearbete|anstall",
+        "till arbete",
+    ),
     (r"(till|i) studier|studerar|studera|heltidsstudier", "till studier"),
     (r"sjukersattning|aktivitetsersattning", "till sjuk-/aktivitetsersättning"),
     (r"annan insats", "till annan insats"),

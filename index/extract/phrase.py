@@ -18,8 +18,9 @@ MAX_BEFORE = 80
 MAX_AFTER = 90
 
 
-def phrase_of(sentence: str, mention: NumberMention, previous: NumberMention | None,
-              following: NumberMention | None) -> str:
+def phrase_of(
+    sentence: str, mention: NumberMention, previous: NumberMention | None, following: NumberMention | None
+) -> str:
     """The words of `sentence` that belong to `mention`: back to the previous number or the clause start,
     forward to the next number or the clause end."""
     lo = max(0, mention.start - MAX_BEFORE, previous.end if previous else 0)

@@ -79,6 +79,4 @@ class ScopedRegistry:
         data = json.loads(text)
         if data.get("version") != 2:
             raise ValueError(f"unknown subject registry version {data.get('version')!r}")
-        return cls(
-            {o: SubjectRegistry.from_json(json.dumps(r)) for o, r in data["organisations"].items()}
-        )
+        return cls({o: SubjectRegistry.from_json(json.dumps(r)) for o, r in data["organisations"].items()})

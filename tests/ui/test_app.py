@@ -9,9 +9,9 @@ import threading
 import pytest
 from textual.coordinate import Coordinate
 
+from assistant.answering.models import FigureOut, Source
 from assistant.engine import Engine
 from assistant.export import answer_markdown
-from assistant.answering.models import FigureOut, Source
 from assistant.results import Filters, Passage
 from assistant.ui import FinsamApp, make_app
 from assistant.ui.help_screen import HelpScreen

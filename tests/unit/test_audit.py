@@ -8,6 +8,7 @@ import json
 import pytest
 from rich.console import Console
 
+from assistant.answering.models import FigureOut, Source
 from assistant.audit import (
     answer_series,
     audit,
@@ -18,7 +19,6 @@ from assistant.audit import (
     row_label,
     series,
 )
-from assistant.answering.models import FigureOut, Source
 from index.models import Figure
 from index.subjects import SubjectRegistry
 

@@ -44,3 +44,46 @@ def test_first_hit_rank_and_tally():
     assert row["recall@1"] == pytest.approx(1 / 3)
     assert row["recall@5"] == pytest.approx(2 / 3)
     assert row["mrr"] == pytest.approx((0.5 + 1) / 3)
+
+
+def _question(qid: str, kind: str, answerable: bool):
+    from assistant.evaluation import EvalQuestion
+
+    return EvalQuestion.model_validate(
+        {
+            "id": qid,
+            "question": f"fråga {qid}",
+            "kind": kind,
+            "doc": "r.txt",
+            "gold_quotes": ["95 personer"] if answerable else [],
+            "answer": "",
+            "figure": None,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("supported", "right", "false_not_found"),
+    [
+        ({"a": True, "b": True, "u": False}, 1, 0),
+        ({"a": False, "b": True, "u": True}, 0, 1),
+        ({"a": False, "b": False, "u": False}, 1, 2),
+    ],
+)
+def test_evaluate_counts_the_finns_inte_decision(supported, right, false_not_found):
+    from assistant.evaluation import Outcome, evaluate
+
+    questions = [
+        _question("a", "lookup", True),
+        _question("b", "lookup", True),
+        _question("u", "not_in_corpus", False),
+    ]
+
+    def ask(text: str, mode: str) -> Outcome:
+        qid = text.split()[-1]
+        return Outcome(["här finns 95 personer"], supported[qid])
+
+    (report,) = evaluate(questions, ask, ["hybrid"])
+    assert (report.unanswerable, report.unanswerable_right) == (1, right)
+    assert (report.answerable, report.false_not_found) == (2, false_not_found)
+    assert report.false_not_found_rate() == pytest.approx(false_not_found / 2)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant import compute
+from assistant.answering.models import FigureOut, Source
 from assistant.export import (
     ExportError,
     answer_markdown,
@@ -23,7 +24,6 @@ from assistant.export import (
     table_cell,
     write_markdown,
 )
-from assistant.answering.models import FigureOut, Source
 from assistant.results import Answer, Passage
 from index.load import load_report
 from index.settings import Settings

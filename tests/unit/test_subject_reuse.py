@@ -13,7 +13,8 @@ from index.pipeline import build_index
 from index.subjects import SubjectRegistry, registry_change
 from tests.conftest import write_report
 
-# Kompassen's report mentions Navigatorn, outside any insats's section, before a report has a section about it.
+# Kompassen's report mentions Navigatorn, outside any insats's section, before a report has a section
+# about it.
 KOMPASSEN = """Verksamhetsberättelse 2019
 
 Förbundets chef besökte Navigatorn, där 7 personer deltog under hösten 2019.
