@@ -13,7 +13,11 @@ from index.numbers import number_word_value
 
 # Checked in this order: a check question may say "andel", a per-unit one "kostnad", an overrun "budget".
 OPERATIONS: tuple[tuple[Operation, str], ...] = (
-    ("check", r"\bstamm\w*|\bgar (det )?ihop|\bkorrekt|\brimlig|\bsummerar|\bgar jamnt upp|\bhanger ihop"),
+    # 'går ihop', 'går könsfördelningen ihop med …', 'hänger siffrorna ihop': the words between vary
+    (
+        "check",
+        r"\bstamm\w*|\b(gar|hanger)\b(?: \w+){0,6} ihop\b|\bkorrekt|\brimlig|\bsummerar|\bgar jamnt upp",
+    ),
     (
         "per_unit",
         r"\bper (deltagare|person|individ|elev|capita|inskriven|ungdom)|\bi snitt\b|\bgenomsnitt\w* kostnad"
@@ -27,7 +31,8 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
     (
         "overrun",
         r"\boverskr\w*|mer an budget\w*|\bover budget|mindre an budget\w*|\bunder budget"
-        r"|\bbudgetoverskridande|\bavvek\w* \w* ?(fran|mot) budget|\bjamfort med budget\w*|\bbudgeterat",
+        r"|\bbudgetoverskridande|\bbudgetavvik\w*|\bavvek\w* \w* ?(fran|mot) budget|\bjamfort med budget\w*"
+        r"|\bbudgeterat",
     ),
     (
         "share",
@@ -36,7 +41,7 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
     (
         "change",
         r"\bforandr\w*|\bokade|\bokat\b|\bokning\w*|\bminskade|\bminskat\b|\bminskning\w*|\bjamfort"
-        r"|\butveckl\w*|\bskillnad\w*|\bfler an\b|\bfarre an\b|\bmer an\b|\bmindre an\b"
+        r"|\butveckl\w*|\bskillnad\w*|\b(fler|farre)\b(?: \S+){0,8} an\b|\bmer an\b|\bmindre an\b"
         r"|\bhogre an\b|\blagre an\b"
         r"|\bsteg\b|\bsjonk\b|\bhojde\w*|\bsankte\w*|\bhojning\w*|\bsankning\w*",
     ),
@@ -74,6 +79,7 @@ _COUNT = re.compile(r"\bhur manga\b(?! procent)")
 _PERCENT = re.compile(r"\bprocent\w*|%|\bandel\w*|\bhur stor del\b")
 _ABSOLUTE = re.compile(
     r"\bhur manga fler|\bhur manga farre|\bmed hur (manga|mycket)\b|\bhur mycket (mer|mindre|hogre|lagre)"
+    r"|\bskillnaden i antal\b"
 )
 _ITEMS = re.compile(r"\b(\w+) (insatser\w*|projekt\w*|verksamhet\w*|kommuner\w*|delar|aktivitet\w*)\b")
 _YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
@@ -81,7 +87,9 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _GENERIC_ORG = frozenset({"samordningsforbundet", "samordningsforbund", "forbundet", "forbundets", "finsam"})
 
 
-_CHANGE_VERB = re.compile(r"\b(okade|okat|minskade|minskat|forandrades|steg|sjonk|hojdes|sanktes)\b")
+_CHANGE_VERB = re.compile(
+    r"\b(okade|okat|minskade|minskat|forandrades|steg|sjonk|hojdes|sanktes|okning\w*|minskning\w*|forandring\w*)\b"
+)
 
 
 def operation_of(folded: str) -> Operation:
