@@ -12,7 +12,6 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -20,7 +19,7 @@ sys.path.insert(0, str(REPO))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_core import percentile  # noqa: E402
+from bench_core import percentile, warm_latencies  # noqa: E402
 
 from index.settings import Settings, set_offline_environment  # noqa: E402
 
@@ -42,13 +41,7 @@ def main() -> None:
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
-    engine.ask(questions[0])  # warm up: open the index, first query
-    latencies: list[float] = []
-    for _ in range(args.repeat):
-        for q in questions:
-            t0 = time.perf_counter()
-            engine.ask(q)
-            latencies.append((time.perf_counter() - t0) * 1000)
+    latencies = warm_latencies(engine, questions, args.repeat)
     print(
         f"warm answer latency over {len(questions)} questions × {args.repeat}: "
         f"p50 {percentile(latencies, 0.5):.1f} ms, p95 {percentile(latencies, 0.95):.1f} ms, "

@@ -34,6 +34,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
+def warm_latencies(engine, questions: list[str], repeat: int) -> list[float]:
+    """Milliseconds per `engine.ask`, after one warm-up question has opened the index."""
+    engine.ask(questions[0])
+    latencies: list[float] = []
+    for _ in range(repeat):
+        for q in questions:
+            t0 = time.perf_counter()
+            engine.ask(q)
+            latencies.append((time.perf_counter() - t0) * 1000)
+    return latencies
+
+
 def run_cli(args: list[str], env: dict[str, str]) -> float:
     return run_python(["-m", "assistant", *args], env)
 
@@ -99,13 +111,7 @@ def main() -> None:
     questions = [
         json.loads(line)["question"] for line in args.questions.read_text().splitlines() if line.strip()
     ]
-    engine.ask(questions[0])  # warm up: open the index, first query
-    latencies: list[float] = []
-    for _ in range(args.repeat):
-        for q in questions:
-            t0 = time.perf_counter()
-            engine.ask(q)
-            latencies.append((time.perf_counter() - t0) * 1000)
+    latencies = warm_latencies(engine, questions, args.repeat)
     print(
         f"warm query latency over {len(questions)} dev questions × {args.repeat}: "
         f"p50 {percentile(latencies, 0.5):.1f} ms, p95 {percentile(latencies, 0.95):.1f} ms"
