@@ -344,7 +344,9 @@ class SectionTree:
         return bool(first) and first[0] in self.proper.get(h.report, ())
 
     def _about_other(self, h: HeadingAt, parsed: ParsedName) -> bool:
-        """The heading's words after the first are another heading's name in the same report."""
+        """The heading's words after the first begin another heading's name in the same report ('Styrgrupp
+        MoA' beside 'MoA Piteå'); a common word inside another heading ('Unga Framåt' beside 'Blick framåt')
+        does not count."""
         tail = parsed.core.split()[1:]
         if not tail:
             return False
@@ -356,10 +358,7 @@ class SectionTree:
                 if o.report == h.report
             }
         n = len(tail)
-        return any(
-            text != h.text and any(list(words[i : i + n]) == tail for i in range(len(words) - n + 1))
-            for text, words in cores
-        )
+        return any(text != h.text and list(words[:n]) == tail for text, words in cores)
 
     def below(self, h: HeadingAt) -> set[str]:
         return {subject_key(c.text) for c in self.children[h]}
@@ -377,7 +376,7 @@ class SectionTree:
             or _names_parent(parsed, parse_name(h.parent))
         ):
             return False
-        proper = h.depth > 0 and self.used_as_name(h, parsed)
+        proper = self.used_as_name(h, parsed)
         # a numbered heading names an insats when its first word is a name ('2.3 Jobbspåret Åby') or it
         # holds one ('4.3 Unga Framåt'), not when it is a common noun before another heading's insats
         # ('6.4. Styrgrupp MoA' is about MoA's steering group)
@@ -594,13 +593,14 @@ class SubjectRegistry:
         words = [word for word, _ in pairs]
         tokens = [token for _, token in pairs]
         places = {p for p in map(place_of, tokens + _tokens(context)) if p}
+        named = proper_words(text) if text[:1] else set()
         index = self._form_index()
         matches: list[tuple[int, int, list[Subject]]] = []
         i = 0
         while i < len(tokens):
             for form, split, subjects in index.candidates(tokens[i]):
                 size = _match_at(tokens, i, split)
-                if size and self._counts(form, words[i : i + size], subjects, places):
+                if size and self._counts(form, words[i : i + size], subjects, places, named):
                     matches.append((size, i, subjects))
                     i += size
                     break
@@ -613,13 +613,20 @@ class SubjectRegistry:
         return list(found.values())
 
     @staticmethod
-    def _counts(form: str, written: list[str], subjects: list[Subject], places: set[str]) -> bool:
+    def _counts(
+        form: str,
+        written: list[str],
+        subjects: list[Subject],
+        places: set[str],
+        named: Collection[str] = frozenset(),
+    ) -> bool:
         """Whether a mention is a name rather than ordinary words: one common word ('lots', 'moa') counts
-        when written as an abbreviation ('LOTS', 'MoA'); a placed subject of common words needs its place."""
+        when written as an abbreviation ('LOTS', 'MoA') or as a name in mid-sentence ('hade Bryggan och',
+        see `proper_words`); a placed subject of common words needs its place."""
         if any(is_abbreviation(w) for w in written) or not _common(form):
             return True
         if len(form.split()) == 1:
-            return False
+            return bool(written) and written[0][:1].isupper() and fold(written[0]) in named
         return any(s.place is None or _place_named(s.place, places) for s in subjects)
 
     # storing

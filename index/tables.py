@@ -198,8 +198,10 @@ def _year_columns(line: str) -> list[str] | None:
         dates.insert(0, toks.pop())
     if len(dates) < 2:
         bare = _tokens(line)
-        if len(bare) >= 2 and all(_YEAR.match(t) for t in bare) and len(set(bare)) == len(bare):
-            return bare
+        if bare and all(_YEAR.match(t) for t in bare) and len(set(bare)) == len(bare):
+            return bare  # '2024' alone heads a one-column statement (resultaträkning, balansräkning)
+        if len(dates) == 1 and not toks:
+            return [_DATE.match(dates[0]).group(1)]  # type: ignore[union-attr]  # '2024-12-31' alone
         return None
     if any(_NUMBER_TOKEN.match(t) or _HAS_YEAR.search(t) for t in toks):
         return None

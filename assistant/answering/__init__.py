@@ -65,7 +65,8 @@ def build_pool(
             for f in everything
             if f.organisation in orgs
             and f.figure_id not in seen
-            and (not ask.names or meets_names(f, ask.names))
+            # any one name: a sum or a difference over two insatser needs each one's own figures
+            and (not ask.names or any(meets_names(f, (n,)) for n in ask.names))
         ]
     return Pool(figures, rank, texts)
 

@@ -69,6 +69,9 @@ class Ask:
     """Asks how many of a group ('hur många av deltagarna … fick arbete'): the group's total never answers."""
     head: str | None = None
     """The noun the question counts ('hur många socialsekreterare …' → socialsekreterare)."""
+    moment: str | None = None
+    """'end' or 'start' when the question asks for a balance at a point of the period ('när 2024 var slut',
+    'vid årets början'): the closing, not the opening, eget kapital."""
 
 
 @dataclass

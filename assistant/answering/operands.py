@@ -216,9 +216,24 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
         score -= 1.0  # "hur många deltagare" asks for everyone, not the women or men among them
     if figure.measure.startswith("andel av finansieringen") and ask.unit != "procent":
         score -= 1.0
+    if ask.moment:
+        # the number's own clause first: one sentence may give the opening and the closing balance
+        score += moment_fit(ask.moment, figure.phrase) or moment_fit(ask.moment, figure.sentence)
     if figure.table_row and figure.measure != "utfall" and not _PLAN_WORDS.search(fold(ask.text)):
         score -= 0.5  # a table's budget and deviation columns answer only a question about the plan
     return score
+
+
+_AT_END = re.compile(r"utgaende|utgang|\bvid (arets|periodens) slut|31 december|-12-31|\bslutet av")
+_AT_START = re.compile(r"ingaende|\bvid (arets|periodens) borjan|1 januari|-01-01|\bborjan av")
+
+
+def moment_fit(moment: str, sentence: str) -> float:
+    """+1 for a figure stated at the point of the period the question asks for (a closing balance 'den 31
+    december'), −1 for one stated at the other end ('Ingående eget kapital 2024-01-01')."""
+    text = fold(sentence)
+    here, there = (_AT_END, _AT_START) if moment == "end" else (_AT_START, _AT_END)
+    return 1.0 if here.search(text) else -1.0 if there.search(text) else 0.0
 
 
 def admissible(

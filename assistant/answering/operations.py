@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant import compute
 from assistant.answering.checks import checks_for, share_parts, sources_of
@@ -26,6 +26,7 @@ from index.lexical import fold
 from index.models import Figure
 from index.numbers import format_swedish
 
+_COSTS = ("utfall", "kostnad")
 _PEOPLE_TOTALS = ("deltagare", "inskrivna", "unga", "ungdomar", "elever", "klienter")
 
 
@@ -220,6 +221,10 @@ def _series_point(
 
 
 def change(ask: Ask, pool: Pool) -> Result:
+    if len(ask.names) >= 2 and len(set(ask.years)) <= 1:
+        between = _between_names(ask, pool)
+        if between.lead:
+            return between
     base = [f for f in pool.figures if admissible(f, ask, years=(), pool=pool) and names_measure(ask, f)]
     base = [f for f in base if unit_fits(f, ask.unit) and f.unit != "procent"]
     old = new = None
@@ -274,6 +279,58 @@ def change(ask: Ask, pool: Pool) -> Result:
     else:
         out = [diff_out]
     return Result(out, [old, new])
+
+
+def names_in_order(ask: Ask) -> list[str]:
+    """The question's names in the order it writes them ('fler … i Steget Vidare än i Hälsolots')."""
+    text = fold(ask.text)
+    return sorted(ask.names, key=lambda n: (text.find(fold(n)) % (len(text) + 1), n))
+
+
+def _between_names(ask: Ask, pool: Pool) -> Result:
+    """The difference between two insatser's figures of one kind and period: the first named minus the
+    second ('Hur många fler deltagare hade A än B 2024?')."""
+    # 'hur mycket mer kostade A än B': what an insats cost is its outcome (utfall) or stated cost
+    cost = ask.unit == "kr" and bool(re.search(r"\bkost", fold(ask.text)))
+    picks: list[Figure] = []
+    for name in names_in_order(ask)[:2]:
+        one = replace(ask, names=(name,), operation="lookup")
+        cands = [
+            f
+            for f in pool.figures
+            if contains_name(name, f.subject)  # the insats's own figure, not one its sentence names
+            and admissible(f, one, pool=pool)
+            and (names_measure(one, f) or (cost and f.measure in _COSTS))
+            and unit_fits(f, ask.unit)
+            and f.unit != "procent"
+            and f.pair_side != "before"
+            and (not picks or (f.period == picks[0].period and f.unit == picks[0].unit))
+        ]
+        best = sorted(cands, key=lambda f: (cost and f.measure in _COSTS, fit(f, one, pool)), reverse=True)
+        if not best:
+            return Result([], [])
+        picks.append(best[0])
+    if re.search(r"\b(farre|mindre|lagre)\b", fold(ask.text)):
+        picks.reverse()  # 'hur många färre … hade A än B' is B − A
+    a, b = picks
+    if a.subject == b.subject:
+        return Result([], [])
+    diff = compute.difference(b.value, a.value, a.unit)
+    return Result(
+        [
+            _computed(
+                f"skillnad {a.measure} {a.subject} − {b.subject}",
+                f"{a.subject}, {b.subject}",
+                a.measure,
+                a.period,
+                diff.value,
+                a.unit,
+                diff.formula,
+                [a, b],
+            )
+        ],
+        [a, b],
+    )
 
 
 # --- sums ------------------------------------------------------------------------------------------
@@ -501,6 +558,38 @@ _DATE_OR_YEAR = re.compile(r"(?<![\d-])((?:19|20)\d\d)(?:-\d\d-\d\d)?(?![\d-])")
 _ENUMERATION = re.compile(r"([^,.;:]+(?:,\s*[^,.;:]+){1,}\s+(?:och|samt)\s+[^,.;:]+)")
 
 
+_BULLET = re.compile(r"^\s*(?:[-–—•*▪·]|\d{1,2}[.)])\s+(\S.*)$")
+
+
+def bullets_after(passage: str, sentence: str) -> list[str]:
+    """The bulleted or numbered lines right after a sentence that ends with a colon ('Under 2023
+    genomfördes följande aktiviteter:' and its '– …' lines); empty when it introduces none."""
+    head = sentence.rstrip()
+    if not head.endswith(":"):
+        return []
+    tail = " ".join(head.split()[-6:])
+    flat = re.sub(r"\s+", " ", passage)
+    at = flat.find(tail)
+    if at < 0:
+        return []
+    # the same place in the passage with its line breaks: count words up to the end of the sentence
+    words_before = len(flat[: at + len(tail)].split())
+    lines = passage.split("\n")
+    counts = [len(line.split()) for line in lines]
+    last = next(i for i in range(len(lines)) if sum(counts[: i + 1]) >= words_before)
+    items: list[str] = []
+    for line in lines[last + 1 :]:
+        if not line.strip():
+            if items:
+                break
+            continue
+        m = _BULLET.match(line)
+        if not m:
+            break
+        items.append(m.group(1).strip())
+    return items
+
+
 def best_sentences(ask: Ask, stems: set[str], passages: Sequence[PassageText], top: int = 3):
     from index.extract import sentences
     from index.lexical import stem
@@ -539,12 +628,14 @@ def year_of_event(ask: Ask, stems: set[str], passages: Sequence[PassageText]) ->
 def count_listed(ask: Ask, stems: set[str], passages: Sequence[PassageText]) -> Result:
     """The number of items the best-matching sentence enumerates ('A, B, C och D' → 4)."""
     for text, p in best_sentences(ask, stems, passages):
+        items = bullets_after(p.text, text)
         m = _ENUMERATION.search(text)
-        if not m:
+        if len(items) < 2 and m:
+            lead = re.split(r"\b(är|med|av|mellan|huvudmännen|medlemmar)\b", m.group(1))[-1]
+            items = [i.strip() for i in re.split(r",|\boch\b|\bsamt\b", lead) if i.strip()]
+        elif len(items) < 2:
             continue
-        lead = re.split(r"\b(är|med|av|mellan|huvudmännen|medlemmar)\b", m.group(1))[-1]
-        items = [i.strip() for i in re.split(r",|\boch\b|\bsamt\b", lead) if i.strip()]
-        if len(items) >= 3:
+        if len(items) >= 3 or (len(items) >= 2 and text.rstrip().endswith(":")):
             return Result(
                 [
                     FigureOut(

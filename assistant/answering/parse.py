@@ -41,7 +41,7 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
     (
         "change",
         r"\bforandr\w*|\bokade|\bokat\b|\bokning\w*|\bminskade|\bminskat\b|\bminskning\w*|\bjamfort"
-        r"|\butveckl\w*|\bskillnad\w*|\b(fler|farre)\b(?: \S+){0,8} an\b|\bmer an\b|\bmindre an\b"
+        r"|\butveckl\w*|\bskillnad\w*|\b(fler|farre|mer|mindre|hogre|lagre)\b(?: \S+){0,8} an\b"
         r"|\bhogre an\b|\blagre an\b"
         r"|\bsteg\b|\bsjonk\b|\bhojde\w*|\bsankte\w*|\bhojning\w*|\bsankning\w*",
     ),
@@ -99,12 +99,46 @@ def operation_of(folded: str) -> Operation:
         and not re.search(r"\bandel|\bhur stor del", folded)
     ):
         return "change"  # 'med hur många procent ökade …' is a change in percent, not a share
+    operation = _first_operation(folded)
+    if (
+        operation in ("lookup", "list")
+        and _between_years(folded)
+        and (_value_noun(folded) or re.search(r"\bantal\w*|\bhur (manga|mycket|stor)", folded))
+    ):
+        return "change"  # 'vad hände med antalet deltagare mellan 2016 och 2017': a value over two years
+    return operation
+
+
+def _first_operation(folded: str) -> Operation:
     for operation, pattern in OPERATIONS:
         if re.search(pattern, folded):
             if operation == "list" and re.match(r"\s*(vilken|vilket|vad)\b", folded) and _value_noun(folded):
                 return "lookup"  # "vilket resultat …", "vad kostade …": a value, not a list
             return operation
     return "lookup"
+
+
+_BETWEEN = re.compile(r"\b(?:mellan|fran) ((?:19|20)\d\d) (?:och|till) ((?:19|20)\d\d)\b")
+
+
+def _between_years(folded: str) -> bool:
+    m = _BETWEEN.search(folded)
+    return bool(m) and m.group(1) != m.group(2)
+
+
+# A point of the period, not a measure: 'när 2024 var slut', 'vid årets utgång', 'i början av året'.
+_END = re.compile(r"\b(slut|slutet|utgang\w*|utgaende|bokslutsdag\w*)\b|\b31 december\b")
+_START = re.compile(r"\b(borjan|borjat|ingaende|inledning)\b|\b1 januari\b")
+_MOMENT_WORDS = frozenset("slut slutet utgang utgangen utgaende borjan ingaende".split())
+
+
+def moment_of(folded: str) -> str | None:
+    """'end' / 'start' for a question about a point of its period (see `Ask.moment`)."""
+    if _END.search(folded):
+        return "end"
+    if _START.search(folded):
+        return "start"
+    return None
 
 
 def _value_noun(folded: str) -> bool:
@@ -166,6 +200,7 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
         and w.lower() not in STOPWORDS
         and fold(w) not in QUESTION_WORDS
         and fold(w) not in _OPERATION_WORDS
+        and fold(w) not in _MOMENT_WORDS
         and len(w) > 1
     ]
     part, whole = _share_parts(text, measure) if operation == "share" else ((), ())
@@ -207,12 +242,15 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
         asks_value=asks_value,
         subset=bool(_SUBSET.search(folded)) and operation == "lookup",
         items=items,
+        moment=moment_of(folded),
     )
 
 
 # 'hur många av deltagarna …' counts some of the participants: its head is the outcome, not 'deltagarna'.
 _HEAD = re.compile(
-    r"\b(?:hur m[aå]nga|antal(?:et)?|hur stor(?:t|a)?|hur mycket)\s+(?!av\b)(\w+)", re.IGNORECASE
+    r"\b(?:hur m[aå]nga|antal(?:et)?|hur stor(?:t|a)?|hur mycket)\s+(?:(?:fler|f[aä]rre|mer|mindre)\s+)?"
+    r"(?!av\b)(\w+)",
+    re.IGNORECASE,
 )
 
 

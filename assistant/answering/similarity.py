@@ -74,6 +74,8 @@ def word_similarity(a: str, b: str) -> float:
     sa, sb = stem(fa), stem(fb)
     if sa == sb:
         return 1.0
+    if adjective_root(fa) and adjective_root(fa) == adjective_root(fb):
+        return 0.85  # one adjective in its forms: 'egna' / 'eget' / 'egen', 'stora' / 'stort'
     short, long_ = sorted((sa, sb), key=len)
     if len(short) >= 4 and (long_.startswith(short) or long_.endswith(short)):
         return 0.85
@@ -84,6 +86,18 @@ def word_similarity(a: str, b: str) -> float:
     if (_is_people(a) and _is_people(b)) or (_is_staff(a) and _is_staff(b)):
         dice = max(dice, PEOPLE_SIMILARITY)
     return dice if dice >= 0.5 else 0.0
+
+
+_ADJECTIVE_ENDING = re.compile(r"(na|en|et|tt|a|t)$")
+
+
+def adjective_root(folded: str) -> str | None:
+    """A short word without its adjective ending ('egna', 'eget', 'egen' → 'eg'), None for long words:
+    compounds and nouns are matched by stem and trigrams."""
+    if not 4 <= len(folded) <= 6:
+        return None
+    root = _ADJECTIVE_ENDING.sub("", folded)
+    return root if len(root) >= 2 and root != folded else None
 
 
 def coverage(query: Sequence[str], target: Iterable[str]) -> float:

@@ -310,28 +310,9 @@ PARAPHRASES = {
         "personer",
         "computed",
         [
-            pytest.param(
-                "Hur många deltagare hade Norrviks tre insatser sammanlagt 2023?",
-                marks=bug(
-                    "the heading 'Kompassen' (a common word, only a 'Resultat' under it) is no subject, so "
-                    "its 15 is filed under the organisation and left out; with the genitive org unread the "
-                    "first figure is the stated 15 (Samordningsförbundet Norrvik)"
-                ),
-            ),
-            pytest.param(
-                "Hur många deltagare hade insatserna i Samordningsförbundet Norrvik tillsammans 2023?",
-                marks=bug(
-                    "Kompassen's 15 is filed under the organisation (its heading names no subject), so the "
-                    "sum is 40 + 25 = 65, not 80"
-                ),
-            ),
-            pytest.param(
-                "Hur många deltagare hade Bryggan, Vägen Ut och Kompassen i Norrvik sammanlagt 2023?",
-                marks=bug(
-                    "Kompassen's 15 is filed under the organisation and no sum is made: the first figure is "
-                    "'deltagare (Vägen Ut)' 25"
-                ),
-            ),
+            "Hur många deltagare hade Norrviks tre insatser sammanlagt 2023?",
+            "Hur många deltagare hade insatserna i Samordningsförbundet Norrvik tillsammans 2023?",
+            "Hur många deltagare hade Bryggan, Vägen Ut och Kompassen i Norrvik sammanlagt 2023?",
         ],
     ),
     "per_unit": (
@@ -498,11 +479,6 @@ def test_a_subject_is_only_ever_one_of_the_figure_s_own_organisation(engine):
     assert not {s for o, s in subjects if o == NORRVIK} & {"Vägen Framåt"}
 
 
-@bug(
-    "the heading 'Bryggan' in Söderås's report names no subject (a common word, and its only recurring "
-    "sub-heading is 'Resultat'): its figures are filed under 'Samordningsförbundet Söderås', so the answer "
-    "reads 'Deltagare (Samordningsförbundet Söderås) 2023: 60'"
-)
 def test_an_insats_named_by_a_common_word_is_its_own_subject(engine):
     first = first_figure(engine.ask("Hur många deltagare hade Bryggan i Söderås 2023?"))
     assert first.subject == "Bryggan" and organisations_of(first) == {SODERAS}
