@@ -16,6 +16,7 @@ from assistant.answering.operands import (
     asked_text,
     fit,
     names_measure,
+    own_phrase,
     ranked,
     unit_fits,
 )
@@ -120,6 +121,12 @@ def _people_total(candidates: Sequence[Figure], like: Figure, ask: Ask, pool: Po
     return max(totals, key=lambda f: (f.role == "total", f.chunk_id == like.chunk_id, f.value), default=None)
 
 
+def _of_everyone(measure: str, gender: str) -> bool:
+    """'kvinnor', 'kvinnor inskrivna': the women among all; not 'kvinnor till arbete'."""
+    rest = measure.split()[1:]
+    return measure.split()[:1] == [gender] and all(w in _PEOPLE_TOTALS for w in rest)
+
+
 def share(ask: Ask, pool: Pool) -> Result:
     cands = [f for f in pool.figures if admissible(f, ask, pool=pool)]
     gender = _gender_asked(" ".join(ask.part))
@@ -127,7 +134,7 @@ def share(ask: Ask, pool: Pool) -> Result:
         parts = [
             f
             for f in cands
-            if gender_of(f.measure) == gender and f.measure == gender and f.unit == "personer"
+            if gender_of(f.measure) == gender and _of_everyone(f.measure, gender) and f.unit == "personer"
         ]
         for part in ranked(parts, ask, pool, ask.part):
             whole = next((f for f in cands if f.group and f.group == part.group and f.role == "total"), None)
@@ -199,10 +206,59 @@ def share(ask: Ask, pool: Pool) -> Result:
                 ],
                 [*parts, whole],
             )
-    # No counts to divide: a stated percentage of the same kind.
+    # No counts to divide: a stated percentage of the same kind, else a named item of a whole.
     stated_pct = [f for f in cands if f.unit == "procent" and names_measure(ask, f, ask.part or ask.measure)]
     best = ranked(stated_pct, ask, pool, ask.part or ask.measure)
+    own_named = [f for f in best if any(contains_name(n, own_phrase(f)) for n in ask.names)]
+    if ask.names and not own_named and not gender:
+        of_whole = _share_of_named(ask, pool, cands)
+        if of_whole.lead:
+            return of_whole
     return Result([stated(best[0])] if best else [], best[:1])
+
+
+def _share_of_named(ask: Ask, pool: Pool, cands: Sequence[Figure]) -> Result:
+    """A named item's share of the whole it is part of: 'hur många procent av medlemsavgifterna kom från
+    Sandvik kommun' is Sandvik kommun's amount over the stated total of the same report and period."""
+    whole_words = ask.whole or ask.measure
+
+    def named(f: Figure) -> str | None:
+        own = own_phrase(f)
+        return next((n for n in ask.names if contains_name(n, own) or contains_name(n, f.subject)), None)
+
+    parts = [f for f in cands if f.unit in ("kr", "personer") and f.pair_side != "before" and named(f)]
+    for part in ranked(parts, ask, pool)[:3]:
+        wholes = [
+            w
+            for w in pool.figures
+            if w.report_id == part.report_id
+            and w.period == part.period
+            and w.unit == part.unit
+            and w.value > part.value
+            and not any(contains_name(n, own_phrase(w)) for n in ask.names)
+            and names_measure(ask, w, whole_words)
+        ]
+        if not wholes:
+            continue
+        whole = max(wholes, key=lambda w: (fit(w, ask, pool, whole_words), w.role == "total", w.value))
+        r = compute.share(part.value, whole.value)
+        name = named(part) or ""
+        return Result(
+            [
+                _computed(
+                    f"andel {name} av {whole.measure}",
+                    name,
+                    f"andel av {whole.measure}",
+                    whole.period,
+                    round(r.value, 1),
+                    "procent",
+                    r.formula,
+                    [part, whole],
+                )
+            ],
+            [part, whole],
+        )
+    return Result([], [])
 
 
 # --- changes and differences -----------------------------------------------------------------------

@@ -47,6 +47,12 @@ VAGEN_UT_23 = 25
 VAGEN_UT_23_WOMEN, VAGEN_UT_23_MEN = 12, 11  # 12 + 11 = 23, not 25: the planted inconsistency
 VAGEN_UT_23_COST, VAGEN_UT_23_BUDGET, VAGEN_UT_23_YEAR_BUDGET = 450_000, 600_000, 1_200_000
 KOMPASSEN_23 = 15
+FEES_23 = {
+    "Försäkringskassan": 900_000,
+    "Arbetsförmedlingen": 300_000,
+    "Region Norrvik": 600_000,
+    "Norrviks kommun": 600_000,
+}
 # Norrvik 2022
 BRYGGAN_22, BRYGGAN_22_WOMEN, BRYGGAN_22_MEN = 32, 17, 15
 VAGEN_UT_22, VAGEN_UT_22_WOMEN, VAGEN_UT_22_MEN = 20, 9, 11
@@ -56,6 +62,8 @@ S_BRYGGAN_WOMEN, S_BRYGGAN_MEN = 27, 33
 S_BRYGGAN_FINISHED, S_BRYGGAN_TO_WORK = 30, 9
 S_BRYGGAN_COST, S_BRYGGAN_BUDGET, S_BRYGGAN_YEAR_BUDGET = 1_500_000, 1_400_000, 2_800_000
 S_VAGEN_FRAMAT, S_VAGEN_FRAMAT_WOMEN, S_VAGEN_FRAMAT_MEN = 18, 10, 8
+
+FEE_LINES = "\n".join(f"{member} {sv(fee)} kr" for member, fee in FEES_23.items())
 
 NORRVIK_2023 = f"""Verksamhetsberättelse 2023
 
@@ -105,6 +113,12 @@ Kompassen
 Resultat
 
 Under 2023 deltog {KOMPASSEN_23} personer i Kompassen.
+
+Finansiering
+
+Medlemmarnas bidrag uppgick sammanlagt till {sv(sum(FEES_23.values()))} kr och fördelade sig enligt följande:
+
+{FEE_LINES}
 \fEkonomiskt utfall
 
 Samordningsförbundet Norrvik Periodens Periodens Periodens Års-
@@ -292,6 +306,36 @@ PARAPHRASES = {
             "Med hur många deltagare ökade Bryggan i Norrvik mellan 2022 och 2023?",
             "Hur stor var skillnaden i antal deltagare i Bryggan i Norrvik mellan 2022 och 2023?",
             "Hur många fler deltagare hade Bryggan i Norrvik 2023 än 2022?",
+        ],
+    ),
+    "between_insatser": (
+        BRYGGAN_23 - VAGEN_UT_23,
+        "personer",
+        "computed",
+        [
+            "Hur många fler deltagare hade Bryggan än Vägen Ut i Norrvik 2023?",
+            "Hur många färre deltagare hade Vägen Ut än Bryggan i Norrvik 2023?",
+            "Hur många deltagare fler hade Bryggan jämfört med Vägen Ut i Norrvik under 2023?",
+        ],
+    ),
+    "between_costs": (
+        BRYGGAN_23_COST - VAGEN_UT_23_COST,
+        "kr",
+        "computed",
+        [
+            "Hur mycket mer kostade Bryggan än Vägen Ut i Norrvik 2023?",
+            "Hur mycket lägre var kostnaden för Vägen Ut än för Bryggan i Norrvik 2023?",
+            "Hur många kronor mer kostade Bryggan jämfört med Vägen Ut i Norrvik under 2023?",
+        ],
+    ),
+    "share_of_whole": (
+        FEES_23["Arbetsförmedlingen"] / sum(FEES_23.values()) * 100,
+        "procent",
+        "computed",
+        [
+            "Hur stor andel av medlemmarnas bidrag kom från Arbetsförmedlingen i Norrvik 2023?",
+            "Hur många procent av bidragen betalade Arbetsförmedlingen till Norrvik 2023?",
+            "Vilken andel av medlemsbidragen i Norrvik stod Arbetsförmedlingen för 2023?",
         ],
     ),
     "sum_named": (
