@@ -42,7 +42,13 @@ def share_parts(figures: Sequence[Figure], outcomes: Sequence[str]) -> list[Figu
     # of an outcome are never counted beside it, their measure names the gender
     totals = [f for f in figures if f.measure in targets and f.unit == "personer"]
     if totals:
-        return totals
+        # one figure per outcome: the same outcome stated twice is the group restated ('Av de 20 personer
+        # som gått till egen försörjning: 5 personer … via arbete') or a part of it, never more people
+        largest: dict[str, Figure] = {}
+        for f in totals:
+            if f.measure not in largest or f.value > largest[f.measure].value:
+                largest[f.measure] = f
+        return list(largest.values())
     return [
         f
         for f in figures

@@ -159,12 +159,19 @@ def _destinations(measure: str) -> list[str]:
 def is_subset_of_group(ask: Ask, figure: Figure) -> bool:
     """For 'hur många av deltagarna … gick till arbete / var yngre än 30 år': the figure counts the asked
     part (an outcome the question names, or its own words cover the rest of the question), not the group."""
-    if figure.unit != "personer" or (figure.role == "total" and not _destinations(figure.measure)):
+    if figure.unit != "personer":
+        return False
+    rest = [w for w in ask.measure if not _is_people_word(w)]
+    own = own_phrase(figure)
+    if any(contains_name(n, own) and not contains_name(n, figure.subject) for n in ask.names):
+        # a category the question names is the figure's own label ('Remitterande myndigheter
+        # Arbetsförmedlingen: 52 personer' for 'hur många av deltagarna remitterades av Arbetsförmedlingen')
+        return not rest or measure_fit(rest, figure) >= MEASURE_MIN
+    if figure.role == "total" and not _destinations(figure.measure):
         return False  # the group itself; '6 gick till egen försörjning, varav 2 män …' is still a part
     asked = asked_outcome_of(ask.text)
     if asked:
         return outcome_of(figure.measure) == asked
-    rest = [w for w in ask.measure if not _is_people_word(w)]
     return bool(rest) and coverage(rest, descriptor(figure)) >= MEASURE_MIN and figure.measure != "deltagare"
 
 

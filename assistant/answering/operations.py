@@ -277,6 +277,10 @@ def _series_point(
 
 
 def change(ask: Ask, pool: Pool) -> Result:
+    if len(set(ask.years)) <= 1:
+        genders = _between_genders(ask, pool)
+        if genders.lead:
+            return genders
     if len(ask.names) >= 2 and len(set(ask.years)) <= 1:
         between = _between_names(ask, pool)
         if between.lead:
@@ -338,9 +342,66 @@ def change(ask: Ask, pool: Pool) -> Result:
 
 
 def names_in_order(ask: Ask) -> list[str]:
-    """The question's names in the order it writes them ('fler … i Steget Vidare än i Hälsolots')."""
+    """The question's names in the order it writes them ('fler … i Steget Vidare än i Hälsolots'); a
+    subject's display name ('MySam (Myndighetsgemensam samverkan)') is found by any of its forms."""
     text = fold(ask.text)
-    return sorted(ask.names, key=lambda n: (text.find(fold(n)) % (len(text) + 1), n))
+
+    def position(name: str) -> int:
+        forms = [name, *re.split(r"\s*[()]\s*", name), *name.split()[:1]]
+        found = [text.find(fold(f)) for f in forms if f.strip()]
+        return min((i for i in found if i >= 0), default=len(text))
+
+    return sorted(ask.names, key=lambda n: (position(n), n))
+
+
+_COMPARED = re.compile(r"\b(?:fler|farre)\s+(\w+)\s+an\s+(\w+)")
+
+
+def _gender_word(folded: str) -> str | None:
+    """'kvinnor', 'kvinnorna' → 'kvinnor'; 'man', 'mannen', 'man' (folded 'män') → 'män'."""
+    if folded.startswith("kvinn"):
+        return "kvinnor"
+    if folded in ("man", "mannen", "mannan"):
+        return "män"
+    return None
+
+
+def _between_genders(ask: Ask, pool: Pool) -> Result:
+    """'Hur många fler män än kvinnor deltog i X': the two counts of one stated group ('96 personer,
+    varav 44 kvinnor och 52 män'), the first named minus the second."""
+    m = _COMPARED.search(fold(ask.text))
+    if not m:
+        return Result([], [])
+    first, second = (_gender_word(w) for w in m.groups())
+    if not first or not second or first == second:
+        return Result([], [])
+    if m.group(0).startswith("farre"):
+        first, second = second, first  # 'färre män än kvinnor' is kvinnor − män
+    cands = [f for f in pool.figures if admissible(f, ask, pool=pool) and f.group and f.unit == "personer"]
+    rest = [w for w in ask.measure if not _gender_word(fold(w))]
+    whole_ask = replace(ask, measure=tuple(rest), head=None)
+    totals = [f for f in cands if f.role == "total" and not gender_of(f.measure)]
+    for total in ranked(totals, whole_ask, pool):
+        of_group = {f.measure: f for f in cands if f.group == total.group and f.role == "part"}
+        a, b = of_group.get(first), of_group.get(second)
+        if a and b:
+            diff = compute.difference(b.value, a.value, "personer")
+            return Result(
+                [
+                    _computed(
+                        f"skillnad {first} − {second} ({total.subject})",
+                        total.subject,
+                        f"{first} − {second}",
+                        total.period,
+                        diff.value,
+                        "personer",
+                        diff.formula,
+                        [a, b, total],
+                    )
+                ],
+                [a, b, total],
+            )
+    return Result([], [])
 
 
 def _between_names(ask: Ask, pool: Pool) -> Result:

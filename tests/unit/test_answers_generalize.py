@@ -318,6 +318,16 @@ PARAPHRASES = {
             "Hur många deltagare fler hade Bryggan jämfört med Vägen Ut i Norrvik under 2023?",
         ],
     ),
+    "between_genders": (
+        BRYGGAN_23_WOMEN - BRYGGAN_23_MEN,
+        "personer",
+        "computed",
+        [
+            "Hur många fler kvinnor än män deltog i Bryggan i Norrvik 2023?",
+            "Hur många färre män än kvinnor hade Bryggan i Norrvik under 2023?",
+            "Bryggan i Norrvik 2023: hur många fler kvinnor än män arbetade insatsen med?",
+        ],
+    ),
     "between_costs": (
         BRYGGAN_23_COST - VAGEN_UT_23_COST,
         "kr",
