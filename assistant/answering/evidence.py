@@ -5,6 +5,7 @@ the constraint that failed and the nearest figure there is."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from assistant.answering.models import Ask, FigureOut, Verdict
 from assistant.answering.operands import Pool
@@ -55,6 +56,11 @@ def judge(
         return Verdict(True)
     what = " ".join(ask.measure) or "det som frågas efter"
     about = f" om {what}" + (f" i {', '.join(ask.names)}" if ask.names else "")
+    if ask.full_year:
+        nearest = relaxed(replace(ask, full_year=False))
+        if nearest:
+            year = f" {', '.join(map(str, ask.years))}" if ask.years else ""
+            return Verdict(False, f"inga uppgifter för helåret{year}{about}", nearest[0])
     if ask.years:
         nearest = relaxed(_without(ask, years=True))
         if nearest:
@@ -67,6 +73,4 @@ def judge(
 
 
 def _without(ask: Ask, years: bool = False, names: bool = False) -> Ask:
-    from dataclasses import replace
-
     return replace(ask, years=() if years else ask.years, names=() if names else ask.names)

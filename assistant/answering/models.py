@@ -69,6 +69,8 @@ class Ask:
     """Asks how many of a group ('hur många av deltagarna … fick arbete'): the group's total never answers."""
     head: str | None = None
     """The noun the question counts ('hur många socialsekreterare …' → socialsekreterare)."""
+    full_year: bool = False
+    """Asks for a whole year ('för helåret 2020', 'under hela året'): a half-year's figure is no answer."""
     moment: str | None = None
     """'end' or 'start' when the question asks for a balance at a point of the period ('när 2024 var slut',
     'vid årets början'): the closing, not the opening, eget kapital."""

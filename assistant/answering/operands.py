@@ -127,7 +127,8 @@ def unit_fits(figure: Figure, unit: str | None) -> bool:
     if unit == "tid":
         return figure.measure in DURATION_MEASURES
     if unit == "personer":
-        return figure.unit in ("personer", "antal")
+        # 'hur många …' counts people or things, never months or years ('6 mån', '16-29 år')
+        return figure.unit in ("personer", "antal") and figure.measure not in DURATION_MEASURES
     return figure.unit == unit
 
 
@@ -190,9 +191,17 @@ def names_measure(ask: Ask, figure: Figure, ask_words: Sequence[str] | None = No
         return is_subset_of_group(ask, figure)
     if ask.unit == "tid" and ask_words is None:
         return unit_fits(figure, "tid")  # 'hur länge …': the duration is what is asked
+    asked = asked_outcome_of(ask.text) if ask_words is None else destination_in(" ".join(words_))
+    if (
+        ask_words is None
+        and asked
+        and asked not in STATUS_OUTCOMES
+        and figure.unit == "personer"
+        and not _destinations(figure.measure)
+    ):
+        return False  # 'hur många deltagare … fick arbete' counts an outcome: everyone is no answer
     if measure_fit(words_, figure) >= MEASURE_MIN:
         return True
-    asked = asked_outcome_of(ask.text) if ask_words is None else destination_in(" ".join(words_))
     if asked and outcome_of(figure.measure) == asked:
         return True
     head = ask.head if ask_words is None else None
@@ -252,7 +261,17 @@ def admissible(
         meets_names(figure, ask.names, passage)
         and meets_period(figure, ask.years if years is None else years)
         and meets_org(figure, ask.organisations)
+        and (not ask.full_year or is_whole_year(figure.period))
     )
+
+
+_SPAN = re.compile(r"(\d{4})-(\d\d)-(\d\d)\s*[–-]\s*(\d{4})-(\d\d)-(\d\d)")
+
+
+def is_whole_year(period: str) -> bool:
+    """'2020', '2020-01-01 – 2020-12-31' are whole years; '2020-01-01 – 2020-06-30' is a half."""
+    m = _SPAN.search(period)
+    return not m or (m.group(2, 3) == ("01", "01") and m.group(5, 6) == ("12", "31"))
 
 
 def ranked(

@@ -243,6 +243,7 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
         subset=bool(_SUBSET.search(folded)) and operation == "lookup",
         items=items,
         moment=moment_of(folded),
+        full_year=bool(re.search(r"\bhelar\w*|\bhela (?:aret|verksamhetsaret|rakenskapsaret)", folded)),
     )
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.operands import moment_fit
+from assistant.answering.operands import is_whole_year, moment_fit
 from assistant.answering.operations import bullets_after
-from assistant.answering.parse import moment_of, operation_of
+from assistant.answering.parse import moment_of, operation_of, parse_ask
 from assistant.answering.similarity import adjective_root, word_similarity
+from assistant.question import parse_question
 from index.lexical import fold
 from index.subjects import SEPARATOR, SubjectRegistry
 from index.tables import parse_tables
@@ -160,3 +161,24 @@ def test_bullets_after_a_colon(passage, sentence, items):
 )
 def test_a_value_over_two_years_is_a_change(question, operation):
     assert operation_of(fold(question)) == operation
+
+
+@pytest.mark.parametrize(
+    ("period", "whole"),
+    [("2020", True), ("2020-01-01 – 2020-12-31", True), ("2020-01-01 – 2020-06-30", False), ("", True)],
+)
+def test_is_whole_year(period, whole):
+    assert is_whole_year(period) is whole
+
+
+@pytest.mark.parametrize(
+    ("question", "full_year"),
+    [
+        ("Vilket resultat redovisade förbundet för helåret 2020?", True),
+        ("Hur många deltagare hade Bryggan under hela året 2020?", True),
+        ("Hur många deltagare hade Bryggan första halvåret 2020?", False),
+        ("Hur många deltagare hade Bryggan 2020?", False),
+    ],
+)
+def test_a_question_about_the_whole_year(question, full_year):
+    assert parse_ask(parse_question(question)).full_year is full_year
