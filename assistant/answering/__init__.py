@@ -65,10 +65,17 @@ def build_pool(
             for f in everything
             if f.organisation in orgs
             and f.figure_id not in seen
-            # any one name: a sum or a difference over two insatser needs each one's own figures
-            and (not ask.names or any(meets_names(f, (n,)) for n in ask.names))
+            and (not ask.names or any(meets_names(f, one) for one in _name_sets(ask)))
         ]
     return Pool(figures, rank, texts)
+
+
+def _name_sets(ask: Ask) -> list[tuple[str, ...]]:
+    """The names a figure from outside the retrieved passages must meet: all of them, or any one for a
+    difference between two insatser (each one's own figure)."""
+    if ask.operation in ("change", "difference") and len(ask.names) >= 2:
+        return [(n,) for n in ask.names]
+    return [tuple(ask.names)]
 
 
 def compute(ask: Ask, pool: Pool, stems: set[str], passages: Sequence[PassageText]) -> ops.Result:

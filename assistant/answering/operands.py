@@ -235,13 +235,19 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
     if ask.moment:
         # the number's own clause first: one sentence may give the opening and the closing balance
         score += moment_fit(ask.moment, figure.phrase) or moment_fit(ask.moment, figure.sentence)
+    elif moment_fit("end", figure.phrase):
+        score -= 0.5  # 'vid utgången av 2023 var 18 inskrivna' is not the year's count of participants
     if figure.table_row and figure.measure != "utfall" and not _PLAN_WORDS.search(fold(ask.text)):
         score -= 0.5  # a table's budget and deviation columns answer only a question about the plan
     return score
 
 
-_AT_END = re.compile(r"utgaende|utgang|\bvid (arets|periodens) slut|31 december|-12-31|\bslutet av")
-_AT_START = re.compile(r"ingaende|\bvid (arets|periodens) borjan|1 januari|-01-01|\bborjan av")
+_AT_END = re.compile(
+    r"utgaende|utgang|\bvid (arets|periodens) slut|31 december|-12-31|\bslutet av|\bkvar\b(?! fran)"
+)
+_AT_START = re.compile(
+    r"ingaende|\bvid (arets|periodens) borjan|1 januari|-01-01|\bborjan av|\bkvar fran|\bfran foregaende ar"
+)
 
 
 def moment_fit(moment: str, sentence: str) -> float:

@@ -271,8 +271,10 @@ def _series_point(
         f
         for f in cands
         if str(year) in f.period
-        and (like is None or (f.measure == like.measure and f.unit == like.unit and same_insats(f, like)))
+        and (like is None or ((f.measure == like.measure or _same_kind(f, like)) and same_insats(f, like)))
+        and (like is None or f.unit == like.unit)
     ]
+    # a report may call the year's participants 'inskrivna' and the next 'deltagare': the same kind
     return max(points, key=lambda f: (round(fit(f, ask, pool), 1), f.role == "total", f.value), default=None)
 
 

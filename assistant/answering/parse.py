@@ -80,6 +80,9 @@ _PERCENT = re.compile(r"\bprocent\w*|%|\bandel\w*|\bhur stor del\b")
 _ABSOLUTE = re.compile(
     r"\bhur manga fler|\bhur manga farre|\bmed hur (manga|mycket)\b|\bhur mycket (mer|mindre|hogre|lagre)"
     r"|\bskillnaden i antal\b"
+    # a count asked for ('hur många deltagare … jämfört med', 'hur mycket ökade antalet') is a count's
+    # difference; the percent is what 'procent' asks for (`Ask.percent` wins)
+    r"|\bhur manga\b|\bhur mycket \w+ antalet\b"
 )
 _ITEMS = re.compile(r"\b(\w+) (insatser\w*|projekt\w*|verksamhet\w*|kommuner\w*|delar|aktivitet\w*)\b")
 _YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
@@ -127,9 +130,10 @@ def _between_years(folded: str) -> bool:
 
 
 # A point of the period, not a measure: 'när 2024 var slut', 'vid årets utgång', 'i början av året'.
-_END = re.compile(r"\b(slut|slutet|utgang\w*|utgaende|bokslutsdag\w*)\b|\b31 december\b")
-_START = re.compile(r"\b(borjan|borjat|ingaende|inledning)\b|\b1 januari\b")
-_MOMENT_WORDS = frozenset("slut slutet utgang utgangen utgaende borjan ingaende".split())
+# 'kvar' is who remains at the end ('fanns kvar i slutet'), or at the start when carried over ('kvar från')
+_END = re.compile(r"\b(slut|slutet|utgang\w*|utgaende|bokslutsdag\w*)\b|\b31 december\b|\bkvar\b(?! fran)")
+_START = re.compile(r"\b(borjan|borjat|ingaende|inledning)\b|\b1 januari\b|\bkvar fran\b")
+_MOMENT_WORDS = frozenset("slut slutet utgang utgangen utgaende borjan ingaende kvar".split())
 
 
 def moment_of(folded: str) -> str | None:

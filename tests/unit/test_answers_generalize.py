@@ -40,6 +40,7 @@ SODERAS = "Samordningsförbundet Söderås"
 BRYGGAN_23 = 40
 BRYGGAN_23_WOMEN, BRYGGAN_23_MEN = 22, 18
 BRYGGAN_23_STARTED = 26
+BRYGGAN_23_LEFT = 14  # still enrolled at the year's end: not the year's count
 BRYGGAN_23_FINISHED, BRYGGAN_23_TO_WORK = 20, 8
 BRYGGAN_23_COST = 1_200_000
 BRYGGAN_23_BUDGET, BRYGGAN_23_YEAR_BUDGET = 1_000_000, 2_000_000
@@ -84,7 +85,8 @@ Under 2023 har Bryggan arbetat med {BRYGGAN_23} deltagare, varav {BRYGGAN_23_WOM
 {BRYGGAN_23_MEN} män. Under året
 började {BRYGGAN_23_STARTED} nya deltagare i Bryggan. Under året avslutade {BRYGGAN_23_FINISHED} deltagare \
 insatsen. Av de avslutade
-gick {BRYGGAN_23_TO_WORK} vidare till arbete eller studier.
+gick {BRYGGAN_23_TO_WORK} vidare till arbete eller studier. Vid årets slut var {BRYGGAN_23_LEFT} deltagare \
+inskrivna.
 
 Organisation/resurser
 
@@ -264,6 +266,16 @@ PARAPHRASES = {
             ),
         ],
     ),
+    "at_year_end": (
+        BRYGGAN_23_LEFT,
+        "personer",
+        "stated",
+        [
+            "Hur många deltagare var inskrivna i Bryggan i Norrvik vid årets slut 2023?",
+            "Hur många fanns kvar i Bryggan i Norrvik i slutet av 2023?",
+            "Antal inskrivna i Bryggan, Norrvik, vid utgången av 2023?",
+        ],
+    ),
     "share_women": (
         BRYGGAN_23_WOMEN / BRYGGAN_23 * 100,
         "procent",
@@ -306,6 +318,7 @@ PARAPHRASES = {
             "Med hur många deltagare ökade Bryggan i Norrvik mellan 2022 och 2023?",
             "Hur stor var skillnaden i antal deltagare i Bryggan i Norrvik mellan 2022 och 2023?",
             "Hur många fler deltagare hade Bryggan i Norrvik 2023 än 2022?",
+            "Hur många deltagare hade Bryggan i Norrvik 2022 jämfört med 2023?",
         ],
     ),
     "between_insatser": (
