@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rich.console import Console
@@ -424,20 +424,24 @@ def _short(quote: str, limit: int = QUOTE_CHARS) -> str:
     return quote if len(quote) <= limit else quote[: limit - 1].rstrip() + "…"
 
 
-def _sources(sources: Sequence[Source]) -> str:
-    return "\n".join(f"{s.report} s. {s.page}: ”{_short(s.quote)}”" for s in sources)
+def _own(report_id: str) -> str:
+    return report_id
 
 
-def _counts_table(audit: Audit) -> Table:
+def _sources(sources: Sequence[Source], name_of: Callable[[str], str] = _own) -> str:
+    return "\n".join(f"{name_of(s.report)}, s. {s.page}: ”{_short(s.quote)}”" for s in sources)
+
+
+def _counts_table(audit: Audit, name_of: Callable[[str], str] = _own) -> Table:
     table = Table(title="Per rapport", title_justify="left")
     for name in ("Rapport", "Siffror", "Kontroller", "Varav fel"):
         table.add_column(name, justify="left" if name == "Rapport" else "right", overflow="fold")
     for c in audit.counts:
-        table.add_row(Text(c.report), str(c.figures), str(c.checks), str(c.failed))
+        table.add_row(Text(name_of(c.report)), str(c.figures), str(c.checks), str(c.failed))
     return table
 
 
-def _figures_table(figures: Sequence[Figure]) -> Table:
+def _figures_table(figures: Sequence[Figure], name_of: Callable[[str], str] = _own) -> Table:
     table = Table(title="Siffror", title_justify="left")
     table.add_column("Ämne", overflow="fold", min_width=14)
     table.add_column("Mått", overflow="fold", min_width=12)
@@ -452,13 +456,13 @@ def _figures_table(figures: Sequence[Figure]) -> Table:
             Text(measure),
             Text(f.period),
             Text(_value(f.value, f.unit, f.approx)),
-            Text(f.report_id),
+            Text(name_of(f.report_id)),
             str(f.page),
         )
     return table
 
 
-def _series_table(found: Sequence[Series]) -> Table:
+def _series_table(found: Sequence[Series], name_of: Callable[[str], str] = _own) -> Table:
     table = Table(title="Serier", title_justify="left", show_lines=True)
     table.add_column("Ämne och mått", overflow="fold", min_width=16)
     table.add_column("Värden", overflow="fold", min_width=14)
@@ -469,13 +473,13 @@ def _series_table(found: Sequence[Series]) -> Table:
             f"{p.period}: {_value(p.value, s.unit)}" + (f" (+{len(p.others)} andra)" if p.others else "")
             for p in s.points
         )
-        sources = "\n".join(f"{p.source.report} s. {p.source.page}" for p in s.points)
+        sources = "\n".join(f"{name_of(p.source.report)}, s. {p.source.page}" for p in s.points)
         changes = "\n".join(c.formula or "" for c in s.changes)
         table.add_row(Text(f"{s.subject}\n{s.name}"), Text(points), Text(changes), Text(sources))
     return table
 
 
-def _checks_table(checks: Sequence[FigureOut]) -> Table:
+def _checks_table(checks: Sequence[FigureOut], name_of: Callable[[str], str] = _own) -> Table:
     """Formula and discrepancy stay on one line each (they are read as a whole); the check's name and its
     sources wrap beside them."""
     table = Table(title="Kontroller", title_justify="left", show_lines=True)
@@ -487,13 +491,14 @@ def _checks_table(checks: Sequence[FigureOut]) -> Table:
         mark = Text("✓", style="green") if c.ok else Text("✗", style="bold red")
         gap = _value(c.value, c.unit) if c.ok is False else ""
         what = Text(f"{c.label} ({c.subject})\n")
-        what.append(_sources(c.sources), style="dim")
+        what.append(_sources(c.sources, name_of), style="dim")
         table.add_row(mark, what, Text(c.formula or ""), Text(gap))
     return table
 
 
-def render_audit(audit: Audit, console: Console) -> None:
-    """The audit as Swedish tables: per report, Siffror, Serier, Kontroller."""
+def render_audit(audit: Audit, console: Console, name_of: Callable[[str], str] = _own) -> None:
+    """The audit as Swedish tables: per report, Siffror, Serier, Kontroller; `name_of` gives a report's
+    'Titel, Organisation' for its id."""
     heading = Text("Granskning av siffror", style="bold")
     if audit.subject is not None:
         heading.append(f" – {audit.subject}")
@@ -507,13 +512,13 @@ def render_audit(audit: Audit, console: Console) -> None:
         )
     )
     if audit.counts:
-        console.print(_counts_table(audit))
+        console.print(_counts_table(audit, name_of))
     for title, rows, table in (
         ("siffror", audit.figures, _figures_table),
         ("serier", audit.series, _series_table),
         ("kontroller", audit.checks, _checks_table),
     ):
         if rows:
-            console.print(table(rows))  # type: ignore[operator]
+            console.print(table(rows, name_of))  # type: ignore[operator]
         else:
             console.print(Text(f"Inga {title}."))

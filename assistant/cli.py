@@ -223,7 +223,7 @@ def _print_answer(answer) -> None:
     out.print(Text("Svar: ", style="bold") + Text(terminal_text(answer.answer), style=style))
     for i, p in enumerate(answer.passages, start=1):
         pages = f"s. {p.page}" if p.page == p.page_end else f"s. {p.page}–{p.page_end}"
-        head = f"\n[{i}] {p.title} – {p.organisation} ({p.period}), {pages}"
+        head = f"\n[{i}] " + (p.citation or f"{p.title}, {p.organisation}, {pages}")
         out.print(Text(terminal_text(head), style="bold cyan"))
         section = f"    Avsnitt: {p.section}" + ("   (OCR-korrigerad)" if p.ocr_repaired else "")
         out.print(Text(terminal_text(section), style="dim"))
@@ -240,13 +240,13 @@ def figures_table(figures) -> Table:
     from index.numbers import format_swedish
 
     table = Table(title="Siffror", show_lines=False, expand=False)
-    for col in ("", "vad", "värde", "formel / källa", "rapport, sida"):
+    for col in ("", "vad", "värde", "formel / citat", "källa"):
         table.add_column(col, overflow="fold")
     for f in figures:
         mark = {"stated": "", "computed": "=", "check": "✓" if f.ok else "✗"}[f.kind]
         value = format_swedish(f.value, "procent" if f.kind == "check" and f.unit == "procent" else f.unit)
         source = f.sources[0] if f.sources else None
-        where = f"{source.report}, s. {source.page}" if source else ""
+        where = (source.citation or f"{source.report}, s. {source.page}") if source else ""
         detail = f.formula or (f"”{source.quote[:90]}”" if source else "")
         style = (
             "bold red" if f.kind == "check" and f.ok is False else ("bold" if f.kind == "computed" else "")
@@ -270,6 +270,7 @@ def figures_cmd(
 ) -> None:
     """Sifferrevision: utlästa siffror, serier över år och rapporter, och kontroller som inte stämmer."""
     from assistant.audit import audit, render_audit
+    from assistant.citation import citation
     from index.pipeline import rebuild_reason
     from index.reader import IndexReader
 
@@ -278,7 +279,12 @@ def figures_cmd(
         run_index(settings)
     reader = IndexReader.open(settings)
     result = audit(reader.figures, subject=subject, only_failed=checks, registry=reader.subjects)
-    render_audit(result, Console())
+
+    def name_of(report_id: str) -> str:
+        meta = reader.report(report_id).meta
+        return citation(meta.title, meta.organisation, 0).removesuffix(", s. 0")
+
+    render_audit(result, Console(), name_of)
 
 
 @app.command("eval")

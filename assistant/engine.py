@@ -10,6 +10,8 @@ import numpy as np
 from assistant import answering
 from assistant.answer import best_sentence, highlight_spans, is_supported
 from assistant.answering import PassageText, parse_ask
+from assistant.answering.models import Source
+from assistant.citation import citation, last_section
 from assistant.question import (
     Question,
     check_question,
@@ -192,8 +194,11 @@ class Engine:
             covered_years=covered,
             passages_answer=is_supported(question, texts),
             stems=set(question.content_stems) | set(stem_tokens(question.text)),
-            title_of=lambda rid: reader.report(rid).meta.title,
+            cite_source=self.cite_source,
         )
+        for figure in answered.figures:
+            for source in figure.sources:
+                source.citation = self.cite_source(source)
         supported = answered.verdict.supported
         answer = answered.line or (sentence.text if (sentence and supported) else NOT_FOUND)
         return Answer(
@@ -207,6 +212,14 @@ class Engine:
             return []
         found = registry.find_in_text(question.text, question.organisations or None)
         return unplaced_names(found)
+
+    def cite_source(self, source: Source) -> str:
+        """'Titel, Organisation, s. N, avsnitt X' of a figure's source."""
+        try:
+            meta = self.reader.report(source.report).meta
+        except KeyError:
+            return f"{source.report}, s. {source.page}"
+        return citation(meta.title, meta.organisation, source.page, section=source.section)
 
     def _passage(self, hit: Hit, question: Question) -> Passage:
         chunk = self.reader.chunks[hit.position]
@@ -223,5 +236,8 @@ class Engine:
             score=round(hit.score, 6),
             chunk_id=chunk.chunk_id,
             ocr_repaired=chunk.ocr_repaired,
+            citation=citation(
+                meta.title, meta.organisation, chunk.page_start, chunk.page_end, last_section(chunk.section)
+            ),
             highlights=highlight_spans(chunk.text, question),
         )

@@ -110,7 +110,7 @@ def figure_kind(figure: FigureOut) -> str:
 
 
 def figure_sources(figure: FigureOut) -> str:
-    return "; ".join(f"{s.report} s. {s.page}" for s in figure.sources)
+    return "; ".join(s.citation or f"{s.report}, s. {s.page}" for s in figure.sources)
 
 
 def figure_row(figure: FigureOut) -> str:

@@ -34,6 +34,8 @@ class Passage(BaseModel):
     chunk_id: str
     page_end: int
     ocr_repaired: bool = False
+    citation: str = ""
+    """'Titel, Organisation, s. N, avsnitt X' (`assistant.citation`)."""
     highlights: list[tuple[int, int]] = Field(default_factory=list, exclude=True)
     """Character spans in `text` of words that match the question (for display, not JSON)."""
 

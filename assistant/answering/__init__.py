@@ -99,7 +99,7 @@ def answer(
     covered_years: set[int],
     passages_answer: bool,
     stems: set[str],
-    title_of: Callable[[str], str],
+    cite_source: Callable[[Source], str],
 ) -> Answered:
     chunk_texts = {c: f"{p.section}\n{p.text}" for c, p in zip(ranked_chunks, passages, strict=False)}
     pool = build_pool(ask, ranked_chunks, by_chunk, everything, top_orgs, chunk_texts)
@@ -121,9 +121,9 @@ def answer(
         else select_figures(ask, pool, result, few=True)
     )
     if verdict.supported and result.lead and ask.asks_value:
-        line = answer_line(result.lead[0], title_of)
+        line = answer_line(result.lead[0], cite_source)
     elif not verdict.supported:
-        line = not_found_line(verdict, title_of)
+        line = not_found_line(verdict, cite_source)
     else:
         line = ""
     return Answered(figures=figures, verdict=verdict, line=line)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from assistant import compute
 from assistant.answering.models import FigureOut, Source
+from assistant.citation import last_section
 from index.extract.counted import gender_of
 from index.lexical import fold
 from index.models import Figure
@@ -18,7 +19,8 @@ def sources_of(*figures: Figure) -> list[Source]:
     seen: dict[tuple[str, int, str], Source] = {}
     for f in figures:
         seen.setdefault(
-            (f.report_id, f.page, f.sentence), Source(report=f.report_id, page=f.page, quote=f.sentence)
+            (f.report_id, f.page, f.sentence),
+            Source(report=f.report_id, page=f.page, quote=f.sentence, section=last_section(f.section)),
         )
     return list(seen.values())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assistant.answering.models import FigureOut, Verdict
+from assistant.answering.models import FigureOut, Source, Verdict
 from index.numbers import format_swedish
 
 NOT_FOUND = "Finns inte i rapporterna."
@@ -14,11 +14,10 @@ def _shown_unit(figure: FigureOut) -> str | None:
     return figure.unit if figure.unit in ("kr", "procent") else None
 
 
-def cite(figure: FigureOut, title_of: Callable[[str], str]) -> str:
-    if not figure.sources:
-        return ""
-    s = figure.sources[0]
-    return f"{title_of(s.report)}, s. {s.page}"
+def cite(figure: FigureOut, cite_source: Callable[[Source], str]) -> str:
+    """The leading source as a board can cite it ('Verksamhetsberättelse 2017, Samordningsförbundet X,
+    s. 4'); `cite_source` knows the reports' titles and organisations."""
+    return cite_source(figure.sources[0]) if figure.sources else ""
 
 
 def _value(figure: FigureOut) -> str:
@@ -28,8 +27,8 @@ def _value(figure: FigureOut) -> str:
     return f"{text} personer" if figure.unit == "personer" else text  # 'Deltagare (Alfa) 2019: 40 personer'
 
 
-def answer_line(figure: FigureOut, title_of: Callable[[str], str]) -> str:
-    where = cite(figure, title_of)
+def answer_line(figure: FigureOut, cite_source: Callable[[Source], str]) -> str:
+    where = cite(figure, cite_source)
     period = f" {figure.period}" if figure.period and figure.period not in figure.label else ""
     if figure.kind == "check":
         verdict = "Stämmer" if figure.ok else "Stämmer inte"
@@ -40,12 +39,12 @@ def answer_line(figure: FigureOut, title_of: Callable[[str], str]) -> str:
     return f"{head}{period}: {_value(figure)}{formula}, {where}."
 
 
-def not_found_line(verdict: Verdict, title_of: Callable[[str], str]) -> str:
+def not_found_line(verdict: Verdict, cite_source: Callable[[Source], str]) -> str:
     line = NOT_FOUND[:-1]
     if verdict.reason:
         line += f": {verdict.reason}"
     if verdict.nearest is not None:
         n = verdict.nearest
         period = f"{n.period}, " if n.period else ""
-        line += f"; närmast: {period}{n.label} {_value(n)} ({cite(n, title_of)})"
+        line += f"; närmast: {period}{n.label} {_value(n)} ({cite(n, cite_source)})"
     return line + "."

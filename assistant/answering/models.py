@@ -24,8 +24,12 @@ Operation = Literal[
 
 class Source(BaseModel):
     report: str
+    """The report's id (its file stem), kept beside the citation for tools."""
     page: int
     quote: str
+    section: str = ""
+    citation: str = ""
+    """'Titel, Organisation, s. N, avsnitt X' (`assistant.citation`), filled in by the engine."""
 
 
 class FigureOut(BaseModel):

@@ -168,12 +168,14 @@ class FinsamApp(App[None]):
             yield Static(Text(filters_label(None)), id="filters")
             yield ContextLabel(id="context")
             yield Static(Text(LOADING), id="status")
-        with Horizontal(id="main"):
-            yield Transcript(id="transcript")
-            with Vertical(id="results"):
-                yield PassagesPanel(id="passages")
-                yield FiguresTable(id="figures")
-                yield SeriesChart(id="chart")
+        with Vertical(id="main"):
+            with Horizontal(id="upper"):
+                yield Transcript(id="transcript")
+                with Vertical(id="results"):
+                    yield PassagesPanel(id="passages")
+                    yield SeriesChart(id="chart")
+            # the whole width: label, period, value and the source's title, organisation and page
+            yield FiguresTable(id="figures")
         with Horizontal(id="index-bar"):
             yield Label("Indexet byggs", id="index-stage")
             yield ProgressBar(id="index-progress", show_eta=False)

@@ -86,17 +86,15 @@ class Transcript(ListView):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Visa svar", show=True)]
 
 
-def passage_pages(passage: Passage) -> str:
-    if passage.page == passage.page_end:
-        return f"s. {passage.page}"
-    return f"s. {passage.page}–{passage.page_end}"
-
-
 def passage_text(passage: Passage, rank: int) -> Text:
     """A passage card: title, organisation, period, page, section, then the text with matches highlighted."""
-    head = Text(f"[{rank}] ", style="bold") + Text(passage.title, style="bold cyan")
+    from assistant.citation import citation
+
+    # the citation a board can use ('Titel, Organisation, s. N'), then the period and the section path
+    cited = citation(passage.title, passage.organisation, passage.page, passage.page_end)
+    head = Text(f"[{rank}] ", style="bold") + Text(cited, style="bold cyan")
     head.append("\n")
-    head.append(Text(f"{passage.organisation} · {passage.period} · {passage_pages(passage)}", style="dim"))
+    head.append(Text(passage.period, style="dim"))
     if passage.section:
         head.append(Text(" · ", style="dim") + Text(passage.section, style="italic"))
     if passage.ocr_repaired:
@@ -148,41 +146,47 @@ class PassagesPanel(VerticalScroll):
         self.scroll_home(animate=False)
 
 
-FIGURE_COLUMNS = (("", 1), ("vad", 24), ("värde", None), ("formel / källa", None))
-"""(label, widest); "vad" is capped so the value stays in view in the figures panel at 80 columns."""
-DETAIL_CAP = 200
-"""Widest formula or quote column; the table scrolls sideways to it."""
+FIGURE_COLUMNS = (("", 1), ("vad", 24), ("period", 12), ("värde", 14), ("källa", 36))
+"""(label, widest). A long label or source wraps onto more lines of its row, so the period, the value
+and the page are never cut: the table at 100 columns shows all of them."""
 
 
-def figure_cells(figure: FigureOut) -> tuple[Text, Text, Text, Text]:
-    """One figures-table row: mark (= computed, ✓/✗ check), what, Swedish value, formula or source."""
+def figure_cells(figure: FigureOut) -> tuple[Text, Text, Text, Text, Text]:
+    """One figures-table row: mark (= computed, ✓/✗ check), what (its formula or quote below, dimmed),
+    period, Swedish value, and the source as a board cites it ('Titel, Organisation, s. N')."""
+    from assistant.citation import short_period
     from index.numbers import format_swedish
 
     failed = figure.kind == "check" and figure.ok is False
     style = "bold red" if failed else ("bold" if figure.kind == "computed" else "")
     mark = {"stated": "", "computed": "=", "check": "✓" if figure.ok else "✗"}[figure.kind]
-    what = figure.label
-    if figure.subject and figure.subject not in what:
-        what += f" – {figure.subject}"
-    if figure.period:
-        what += f" ({figure.period})"
+    what = Text(figure.label, style=style)
+    if figure.subject and figure.subject not in figure.label:
+        what.append(f" – {figure.subject}")
     source = figure.sources[0] if figure.sources else None
-    detail = figure.formula or (f"{source.report}, s. {source.page}: ”{source.quote[:80]}”" if source else "")
+    if figure.formula:  # a stated figure's quote is in its passage; a computed one shows how
+        what.append("\n" + figure.formula, style=style or "dim")
+    cited = (source.citation or f"{source.report}, s. {source.page}") if source else ""
+    if len(figure.sources) > 1:
+        cited += f" (+{len(figure.sources) - 1})"
+    # an empty cell renders no segment at all, which DataTable's auto-height rows cannot take: a space
     return (
-        Text(mark, style=style or ("green" if figure.kind == "check" else "")),
-        Text(what, style=style, overflow="ellipsis", no_wrap=True),
-        Text(format_swedish(figure.value, figure.unit), style=style, justify="right"),
-        Text(detail, style=style or "dim"),
+        Text(mark or " ", style=style or ("green" if figure.kind == "check" else "")),
+        what,
+        Text(short_period(figure.period) or " ", style=style, no_wrap=True),
+        Text(format_swedish(figure.value, figure.unit), style=style, justify="right", no_wrap=True),
+        Text(cited or " ", style=style or "dim"),
     )
 
 
 def column_widths(rows: list[tuple[Text, ...]]) -> list[int]:
-    """Each column as wide as its widest cell (or label), "vad" capped: given, not measured later by the
+    """Each column as wide as its widest line (or label), capped: given, not measured later by the
     table, so a screen drawn right after an answer already has its final columns."""
     widths = []
     for column, (label, cap) in enumerate(FIGURE_COLUMNS):
-        widest = max([len(label), *(row[column].cell_len for row in rows)])
-        widths.append(min(widest, cap) if cap else min(widest, DETAIL_CAP))
+        lines = [line for row in rows for line in row[column].plain.split("\n")]
+        widest = max([len(label), *(len(line) for line in lines)])
+        widths.append(min(widest, cap))
     return widths
 
 
@@ -199,7 +203,8 @@ class FiguresTable(DataTable):
         self.clear(columns=True)  # new columns, so their widths fit the new rows
         for (label, _), width in zip(FIGURE_COLUMNS, column_widths(rows), strict=True):
             self.add_column(label, width=width)
-        self.add_rows(rows)
+        for row in rows:
+            self.add_row(*row, height=None)  # wrapped label and source lines make the row taller
 
 
 class SeriesChart(PlotextPlot):

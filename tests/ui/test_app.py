@@ -60,14 +60,19 @@ async def test_question_shows_answer_passages_and_figures(app):
         await ask(pilot, ALPHA_QUESTION)
         transcript = screen_text(app.query_one(Transcript))
         assert "40 personer" in transcript  # the sentence from ALPHA
-        passages = screen_text(app.query_one(PassagesPanel))
-        assert "Verksamhetsberättelse 2019" in passages
-        assert "Samordningsförbundet Alfa" in passages and "s. 1" in passages
+        # the card's citation may wrap: read it without the borders and line breaks
+        passages = " ".join(screen_text(app.query_one(PassagesPanel)).replace("│", " ").split())
+        assert "Verksamhetsberättelse 2019, Samordningsförbundet Alfa, s. 1" in passages
         table = app.query_one(FiguresTable)
         assert table.row_count > 0
         # The table's cells, not its rendering (a repaint may still be pending): format_swedish of the 40.
-        cells = [str(table.get_cell_at(Coordinate(row, 2))) for row in range(table.row_count)]
+        cells = [str(table.get_cell_at(Coordinate(row, 3))) for row in range(table.row_count)]
         assert "40 personer" in cells
+        # the source as a board cites it, never the file stem
+        sources = [str(table.get_cell_at(Coordinate(row, 4))) for row in range(table.row_count)]
+        cited = "Verksamhetsberättelse 2019, Samordningsförbundet Alfa, s. "
+        assert any(s.startswith(cited) for s in sources), sources
+        assert not any(s.startswith("alfa,") for s in sources), sources
         assert not app.query_one(PassagesPanel).loading
 
 
@@ -262,9 +267,11 @@ def test_failed_check_row_is_marked_and_red():
         ok=False,
         sources=[source],
     )
-    mark, what, value, detail = figure_cells(check)
-    assert mark.plain == "✗" and value.plain == "41 personer"
-    assert all("red" in str(cell.style) for cell in (mark, what, value, detail))
+    mark, what, period, value, cited = figure_cells(check)
+    assert mark.plain == "✗" and value.plain == "41 personer" and period.plain == "2019"
+    assert "22 + 18 = 40 ≠ 41" in what.plain  # the formula under the label
+    assert cited.plain == "alfa, s. 1"  # no citation filled in: the report id and page still show
+    assert all("red" in str(cell.style) for cell in (mark, what, period, value, cited))
     ok_mark = figure_cells(check.model_copy(update={"ok": True, "value": 40}))[0]
     assert ok_mark.plain == "✓" and "red" not in str(ok_mark.style)
 
@@ -354,9 +361,10 @@ async def test_unwritable_export_folder_is_reported(settings, tmp_path, monkeypa
 @pytest.mark.parametrize(
     ("cells", "expected"),
     [
-        ([], [0, 3, 5, 14]),  # the labels: "", "vad", "värde", "formel / källa"
-        ([("=", "kort", "40 personer", "22 + 18 = 40")], [1, 4, 11, 14]),
-        ([("✗", "x" * 60, "1 441 678 kr", "y" * 300)], [1, 24, 12, 200]),  # "vad" and the detail capped
+        ([], [0, 3, 6, 5, 5]),  # the labels: "", "vad", "period", "värde", "källa"
+        ([("=", "kort", "2019", "40 personer", "Alfa, s. 1")], [1, 4, 6, 11, 10]),
+        # "vad" and the source capped (they wrap); a formula line under the label counts by its own width
+        ([("✗", "x" * 60 + "\n" + "f" * 10, "2020 jan–jun", "1 441 678 kr", "y" * 300)], [1, 24, 12, 12, 36]),
     ],
 )
 def test_figure_column_widths(cells, expected):

@@ -158,10 +158,21 @@ def test_figures_table_has_swedish_values_formula_and_source(answer):
     page = answer.figures[0].sources[0].page
     by_label = {row[1].split(" – ")[0]: row for row in rows}
     stated = by_label["deltagare"]
-    assert stated[2:] == ["287 personer", "utläst", "", f"{REPORT} s. {page}"]
+    assert stated[2:] == ["287 personer", "utläst", "", f"{REPORT}, s. {page}"]  # no citation filled in
     computed = by_label["andel kvinnor"]
     assert computed[2] == "43,6 %" and computed[3] == "beräknad"
     assert computed[4] == "125 / 287 = 43,6 %"
+
+
+def test_figures_table_cites_title_organisation_and_page(answer):
+    cited = "Årsredovisning 2016, Samordningsförbundet Skellefteå-Norsjö, s. 8"
+    figures = [
+        f.model_copy(update={"sources": [s.model_copy(update={"citation": cited}) for s in f.sources]})
+        for f in answer.figures
+    ]
+    rows = table_rows(answer_markdown(answer.model_copy(update={"figures": figures})))
+    assert all(row[5].split("; ")[0] == cited for row in rows)
+    assert not any(REPORT in row[5] for row in rows)
 
 
 def test_failed_check_is_marked_and_listed_first(answer):

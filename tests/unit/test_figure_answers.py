@@ -75,7 +75,7 @@ def answered(
         covered_years=set(meta.years),
         passages_answer=True,
         stems=set(q.content_stems) | set(stem_tokens(q.text)),
-        title_of=lambda rid: meta.title,
+        cite_source=lambda s: f"{meta.title}, s. {s.page}",
     )
 
 
@@ -506,7 +506,8 @@ def test_answer_json_has_the_figure_keys(planted_answer):
             "ok",
             "sources",
         }
-        assert figure["sources"] and all(set(s) == {"report", "page", "quote"} for s in figure["sources"])
+        keys = {"report", "page", "quote", "section", "citation"}
+        assert figure["sources"] and all(set(s) == keys for s in figure["sources"])
     first = data["figures"][0]
     assert (first["kind"], first["ok"], first["value"]) == ("check", False, 45 - (20 + 24))
     assert first["formula"] and first["period"] == "2019"
