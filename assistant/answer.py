@@ -96,6 +96,7 @@ def best_sentence(
     section) counts at half weight for each of its sentences: a sentence under "En bra start › Resultat"
     is about En bra start even when it does not repeat the name."""
     stems = set(question.content_stems)
+    asks_person = bool(re.match(r"\s*vem\b", fold(question.text)))
     best: Sentence | None = None
     for rank, text in enumerate(passages[:max_passages]):
         heading = fold(contexts[rank]) if rank < len(contexts) else ""
@@ -109,6 +110,8 @@ def best_sentence(
                 score += 0.25
             if question.years and any(str(y) in sentence for y in question.years):
                 score += 0.1
+            if asks_person and hits and _PERSON.search(sentence):
+                score += 0.25  # 'vem …': the sentence that names someone
             score *= 1.0 - 0.1 * rank
             if best is None or score > best.score:
                 best = Sentence(rank, sentence, score)
@@ -118,8 +121,32 @@ def best_sentence(
 def is_supported(question: Question, passages: Sequence[str]) -> bool:
     """The top passages hold most of the question's content words and, when it asks for a number, state
     one next to them. Dense similarity is no help here: e5 gives 0.84–0.92 to answerable and
-    unanswerable questions alike on the shipped corpus."""
+    unanswerable questions alike on the shipped corpus. A question for a person ('Vem leder
+    styrelsen?') is answered by a sentence that names one beside its words, though its verb may differ
+    ('… är Per-Erik Lind styrelsens ordförande')."""
     top = passages[:3]
-    if not top or coverage(question, top) < MIN_COVERAGE:
+    if not top:
+        return False
+    covered = coverage(question, top)
+    if covered < MIN_COVERAGE and not (covered >= PERSON_COVERAGE and names_a_person(question, top)):
         return False
     return not question.asks_value or states_value(question, top)
+
+
+#: Coverage enough for a 'vem' question when a sentence with its words names a person.
+PERSON_COVERAGE = 0.5
+# 'Per-Erik Lind', 'Karin Holmqvist': a capitalised (possibly hyphenated) first name and a surname, inside
+# a sentence (not its first word, which any sentence capitalises)
+_PERSON = re.compile(r"(?<=[a-zåäö,] )[A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)? [A-ZÅÄÖ][a-zåäö]{2,}\b")
+
+
+def names_a_person(question: Question, texts: Sequence[str]) -> bool:
+    """A 'vem' question, and a sentence of the texts with one of its content words and a person's name."""
+    if not re.match(r"\s*vem\b", fold(question.text)):
+        return False
+    stems = set(question.content_stems)
+    return any(
+        _PERSON.search(sentence) and _matched_stems(sentence, stems)
+        for text in texts
+        for sentence in split_sentences(text)
+    )

@@ -57,6 +57,15 @@ def test_highlight_spans_mark_question_words_and_compounds():
         ("Vem leder verksamheten?", [PASSAGE], True),
         ("Hur många brandbilar köpte räddningstjänsten?", [PASSAGE], False),
         ("Hur många deltagare?", [], False),
+        # a person asked for: the verb differs ('leder' / 'ordförande'), the name answers
+        (
+            "Vem leder styrelsen i Norrvik?",
+            ["Sedan 2023 är Anna-Karin Berg, Norrviks kommun, styrelsens ordförande."],
+            True,
+        ),
+        # the same words without a name, and a name without the words, do not
+        ("Vem leder styrelsen i Norrvik?", ["Styrelsen har sammanträtt sex gånger under året."], False),
+        ("Vem leder styrelsen i Norrvik?", ["Insatsen drivs av Maria Lund på kommunen."], False),
     ],
 )
 def test_is_supported(question, texts, supported):
