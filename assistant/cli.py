@@ -80,6 +80,13 @@ def _print_index_result(result, corpus_dir: Path) -> None:
                 "(lägg en .toml-fil bredvid rapporten)"
             )
         )
+    if result.missing_meta:
+        err.print(
+            Text(
+                "Se vad som gissades och varifrån: finsam reports / "
+                "see what was guessed and from where: finsam reports"
+            )
+        )
     for problem in sorted(result.problems, key=lambda p: p.path):
         # The path inside the corpus folder: two reports may share a name in different folders.
         path = problem.path
@@ -285,6 +292,83 @@ def figures_cmd(
         return citation(meta.title, meta.organisation, 0).removesuffix(", s. 0")
 
     render_audit(result, Console(), name_of)
+
+
+@app.command("reports")
+def reports_cmd(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="En JSON-rad per rapport.")] = False,
+) -> None:
+    """Katalogen: varje indexerad rapport med titel, organisation, typ, period, sidor, passager, siffror,
+    OCR-sidor och vilka fält som gissades och varifrån."""
+    from assistant.catalogue import report_rows
+    from index.catalog import Manifest
+    from index.generations import current_generation
+    from index.pipeline import rebuild_reason
+
+    settings = _settings(ctx)
+    if rebuild_reason(settings):
+        run_index(settings, quiet=as_json)
+    generation = current_generation(settings.index_dir)
+    if generation is None:
+        raise CliError("Inget index finns; kör 'finsam index'. / No index yet; run 'finsam index'.")
+    manifest = Manifest.load(generation)
+    rows = report_rows(manifest)
+    if as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row.model_dump(), ensure_ascii=False) + "\n")
+        return
+    out = Console()
+    out.print(reports_table(rows))
+    for problem in manifest.problems:
+        out.print(
+            Text(f"  Hoppades över {problem.get('path', '?')}: {problem.get('reason', '')}", style="yellow")
+        )
+    if any(row.guessed for row in rows):
+        out.print(
+            Text(
+                "Gissade fält kommer från filnamnet eller texten; "
+                "en .toml-fil bredvid rapporten anger dem säkert.",
+                style="dim",
+            )
+        )
+
+
+def reports_table(rows) -> Table:
+    """The catalogue as a table: what the index holds and how sure each field is. A report is its title
+    over its organisation, its type over its period, so 100 columns hold it; the OCR and guessed columns
+    are shown when some report has something in them."""
+    from rich import box
+
+    from assistant.catalogue import guessed_label, ocr_label
+
+    ocr = any(row.ocr_pages for row in rows)
+    guessed = any(row.guessed for row in rows)
+    table = Table(
+        title=f"Indexerade rapporter ({len(rows)})", title_justify="left", box=box.SIMPLE_HEAD, expand=True
+    )
+    table.add_column("Rapport / organisation", ratio=3)
+    table.add_column("Typ / period", ratio=2)
+    for name in ("Sidor", "Pass.", "Siffror"):
+        table.add_column(name, justify="right", no_wrap=True)
+    if ocr:
+        table.add_column("OCR-sidor (konf.)", ratio=1)
+    table.add_column("Rep.", justify="right", no_wrap=True)
+    if guessed:
+        table.add_column("Gissat: varifrån", ratio=2, style="yellow")
+    for number, row in enumerate(rows, 1):
+        cells: list[Text | str] = [
+            Text.assemble((row.title, "bold"), "\n", (row.organisation, "dim")),
+            Text.assemble(row.report_type, "\n", row.period),
+            str(row.pages),
+            str(row.passages),
+            str(row.figures),
+        ]
+        cells += [ocr_label(row)] if ocr else []
+        cells += [str(row.repaired_words)]
+        cells += [guessed_label(row)] if guessed else []
+        table.add_row(*cells, end_section=number < len(rows))
+    return table
 
 
 @app.command("eval")

@@ -33,6 +33,14 @@ class ReportEntry:
     ocr_damaged: bool
     repaired_words: int
     encoding: str = "utf-8"
+    meta_sources: dict[str, str] = field(default_factory=dict)
+    """Field -> 'sidecar', 'titelsida', 'filnamn', 'gissning' or 'saknas'; empty in older manifests."""
+    pages: int = 0
+    figures: int = 0
+    ocr_pages: list[int] = field(default_factory=list)
+    """1-based pages read by OCR; empty in manifests written before OCR."""
+    ocr_confidence: float | None = None
+    """Mean Tesseract word confidence (0–100) of those pages."""
 
     def to_json(self) -> dict:
         data = asdict(self)

@@ -17,8 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from index.metadata import ReportLoadError, infer_meta, read_sidecar, sidecar_path
+from index.metadata import (
+    INFERRED_FIELDS,
+    SIDECAR,
+    ReportLoadError,
+    infer_meta,
+    read_sidecar,
+    sidecar_path,
+)
 from index.models import LoadedReport, LoadProblem, Page, ReportMeta
+from index.scan import ScannedPage, ScanReader, mean_confidence, page_fingerprint
 
 SUPPORTED = {".txt", ".pdf", ".docx"}
 
@@ -180,8 +188,9 @@ def _is_skipped(entry: Path) -> bool:
 # --- loading ------------------------------------------------------------------------------------------
 
 
-def load_corpus(corpus_dir: Path, max_mb: float | None = None) -> CorpusLoad:
-    """Every report under `corpus_dir`; unreadable files and duplicates become problems, the rest load."""
+def load_corpus(corpus_dir: Path, max_mb: float | None = None, scans: ScanReader | None = None) -> CorpusLoad:
+    """Every report under `corpus_dir`; unreadable files and duplicates become problems, the rest load.
+    Scanned PDF pages are read with `scans` (default: OCR without a cache)."""
     found = discover(corpus_dir, max_mb)
     result = CorpusLoad(problems=list(found.problems))
     first_with: dict[str, Path] = {}
@@ -199,7 +208,7 @@ def load_corpus(corpus_dir: Path, max_mb: float | None = None) -> CorpusLoad:
             continue
         first_with[digest] = path
         try:
-            report = load_report_bytes(path, data)
+            report = load_report_bytes(path, data, scans)
         except ReportLoadError as err:
             result.problems.append(LoadProblem(path, err.reason))
             continue
@@ -210,16 +219,17 @@ def load_corpus(corpus_dir: Path, max_mb: float | None = None) -> CorpusLoad:
     return result
 
 
-def load_report(path: Path) -> LoadedReport:
-    """One report file read into pages; raises `ReportLoadError` with the reason when it cannot be."""
+def load_report(path: Path, scans: ScanReader | None = None) -> LoadedReport:
+    """One report file read into pages; raises `ReportLoadError` with the reason when it cannot be.
+    Scanned PDF pages are read with `scans` (its cache, resolution and progress; default: no cache)."""
     try:
         data = path.read_bytes()
     except OSError as err:
         raise ReportLoadError(unreadable(err), path) from err
-    return load_report_bytes(path, data)
+    return load_report_bytes(path, data, scans)
 
 
-def load_report_bytes(path: Path, data: bytes) -> LoadedReport:
+def load_report_bytes(path: Path, data: bytes, scans: ScanReader | None = None) -> LoadedReport:
     """Like `load_report`, for file bytes already read."""
     if path.suffix.lower() not in SUPPORTED:
         raise ReportLoadError(_unsupported(path), path)
@@ -230,18 +240,24 @@ def load_report_bytes(path: Path, data: bytes) -> LoadedReport:
     headings: dict[str, int] = {}
     encoding = "utf-8"
     missing: list[str] = []
+    pdf = PdfPages([], [], None)
     if fmt == "txt":
         text, encoding = decode_text(data, path)
         pages, marker = split_text_pages(text, sidecar)
     elif fmt == "pdf":
-        pages, marker = read_pdf_pages(data, path), None
+        pdf = read_pdf(data, path, scans)
+        pages, marker = pdf.pages, None
     else:
         pages, headings = read_docx(data, path)
         marker = None
     meta = sidecar
+    sources = dict.fromkeys(INFERRED_FIELDS, SIDECAR)
     if meta is None:
-        inferred = infer_meta(path, "\n".join(p.text for p in pages))
-        meta, missing = inferred.meta, list(inferred.missing)
+        # The title page is the first page, or the first two when the first is a bare cover.
+        first = pages[0].text if pages else ""
+        first_pages = "\f".join(p.text for p in pages[:2]) if len(first.split()) < 8 else first
+        inferred = infer_meta(path, "\n".join(p.text for p in pages), first_pages)
+        meta, missing, sources = inferred.meta, list(inferred.missing), dict(inferred.sources)
         if marker is not None:
             meta = meta.model_copy(update={"page_marker": marker})
             missing.append("page_marker")
@@ -253,8 +269,11 @@ def load_report_bytes(path: Path, data: bytes) -> LoadedReport:
         pages=pages,
         content_hash=content_hash(data, path),
         missing_meta=missing,
+        meta_sources=sources,
         headings=headings,
         encoding=encoding,
+        ocr_pages=pdf.ocr_pages,
+        ocr_confidence=pdf.ocr_confidence,
     )
 
 
@@ -396,27 +415,66 @@ def _pages(pieces: list[str]) -> list[Page]:
 # --- .pdf ---------------------------------------------------------------------------------------------
 
 
-def read_pdf_pages(data: bytes, path: Path) -> list[Page]:
-    """One page per PDF page, in order; errors for encrypted, broken and text-less (scanned) PDFs."""
+@dataclass(frozen=True)
+class PdfPages:
+    """A PDF's pages, and which of them (1-based) were read by OCR with their mean word confidence."""
+
+    pages: list[Page]
+    ocr_pages: list[int]
+    ocr_confidence: float | None
+
+
+@dataclass(frozen=True)
+class _PdfPage:
+    text: str
+    scan: str | None
+    """Fingerprint of a page with too few letters that draws something: it must be read by OCR."""
+
+
+NO_READABLE_PAGES = (
+    "PDF:en har inga läsbara sidor (ingen text, och OCR hittade ingen) / "
+    "the PDF has no readable pages (no text, and OCR found none)"
+)
+
+
+def read_pdf_pages(data: bytes, path: Path, scans: ScanReader | None = None) -> list[Page]:
+    """One page per PDF page, in order; scanned pages read by OCR. Errors for encrypted, broken and
+    unreadable PDFs."""
+    return read_pdf(data, path, scans).pages
+
+
+def read_pdf(data: bytes, path: Path, scans: ScanReader | None = None) -> PdfPages:
+    """Like `read_pdf_pages`, with which pages came from OCR. Pages with a text layer keep it; a page
+    with (almost) no letters that draws something is rendered and read by `scans`."""
     if b"%PDF-" not in data[:1024]:
         raise ReportLoadError("inte en PDF-fil / not a PDF file", path)
     if b"%%EOF" not in data:
         raise ReportLoadError("PDF:en är avkortad (saknar %%EOF) / PDF is truncated (no %%EOF)", path)
     with _quiet("pypdf"):
-        texts = _pdf_texts(data, path)
-    if not texts:
+        found = _pdf_texts(data, path)
+    if not found:
         raise ReportLoadError("PDF:en har inga sidor / PDF has no pages", path)
-    letters = sum(1 for text in texts for c in text if c.isalpha())
-    if letters < _MIN_LETTERS_PER_PAGE * len(texts):
-        raise ReportLoadError(
-            "PDF:en saknar textlager (inskannad?) – behöver OCR / "
-            "PDF has no text layer (a scan?) – needs OCR",
-            path,
-        )
-    return _pages(texts)
+    scanned = [ScannedPage(i, page.scan) for i, page in enumerate(found) if page.scan is not None]
+    read = (scans or ScanReader()).read(data, path, scanned) if scanned else {}
+    texts = [read[i].text if i in read else page.text for i, page in enumerate(found)]
+    if not any(_letters(text) >= _MIN_LETTERS_PER_PAGE for text in texts):
+        raise ReportLoadError(NO_READABLE_PAGES, path)
+    return PdfPages(_pages(texts), [i + 1 for i in sorted(read)], mean_confidence(read.values()))
 
 
-def _pdf_texts(data: bytes, path: Path) -> list[str]:
+def _letters(text: str) -> int:
+    return sum(1 for c in text if c.isalpha())
+
+
+def _pdf_page(page) -> _PdfPage:
+    text = page.extract_text() or ""
+    if _letters(text) >= _MIN_LETTERS_PER_PAGE:
+        return _PdfPage(text, None)
+    fingerprint, draws = page_fingerprint(page)
+    return _PdfPage(text, fingerprint if draws else None)  # a blank page has nothing to read
+
+
+def _pdf_texts(data: bytes, path: Path) -> list[_PdfPage]:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, PyPdfError
 
@@ -425,7 +483,7 @@ def _pdf_texts(data: bytes, path: Path) -> list[str]:
         if reader.is_encrypted and not reader.decrypt(""):
             # An empty user password (owner-only restrictions) still opens; anything else needs a password.
             raise ReportLoadError("krypterad PDF – lösenord krävs / encrypted PDF – needs a password", path)
-        return [page.extract_text() or "" for page in reader.pages]
+        return [_pdf_page(page) for page in reader.pages]
     except DependencyError as err:
         raise ReportLoadError(
             f"krypterad PDF som inte kan läsas / encrypted PDF that cannot be read: {err}", path

@@ -1,10 +1,12 @@
-"""What a report is: read from its `.toml` sidecar, or inferred from its file name and text."""
+"""What a report is: read from its `.toml` sidecar, else from its title page, file name and text."""
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import re
 import tomllib
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,7 +39,9 @@ class ReportLoadError(Exception):
 class InferredMeta:
     meta: ReportMeta
     missing: list[str] = field(default_factory=list)
-    """Fields that were guessed or are unknown."""
+    """Fields that were guessed or are unknown (not read from the title page)."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """Field name -> where it came from: 'titelsida', 'filnamn', 'gissning' or 'saknas'."""
 
 
 def sidecar_path(report_path: Path) -> Path:
@@ -139,22 +143,340 @@ def describe_validation_error(error: dict) -> str:
     return f"fältet {quoted} är ogiltigt: {message} / field {quoted} is invalid: {message}"
 
 
-def infer_meta(path: Path, text: str) -> InferredMeta:
-    """Guess organisation, type, period and title from the file name and the first pages of `text`."""
-    report_type = infer_report_type(path.stem, text)
-    years = _years_in(path.stem) or infer_years(text)
-    period = _period_of(years)
-    if report_type.startswith("Delårs"):
-        period = _date_range(text[:_TYPE_WINDOW], years) or period
-    title = _title_of(report_type, period, text)
+def infer_meta(path: Path, text: str, first_pages: str | None = None) -> InferredMeta:
+    """Organisation, type, period and title read from the title page (`first_pages`, default the start
+    of `text`) first, then the file name, then guessed from the body; `sources` says which for each field.
+    A word in the body never overrides the title page or the file name."""
+    page = read_title_page(text if first_pages is None else first_pages)
+    stem = path.stem
+    sources: dict[str, str] = {}
+
+    report_type, sources["report_type"] = _first_found(
+        (page.report_type, TITLE_PAGE), (_type_in_name(stem), FILE_NAME), (_type_in_body(text), GUESS)
+    )
+    years, period, sources["period"] = _period_found(page, stem, text, report_type)
+    sources["years"] = sources["period"]
+
+    body_org = infer_organisation(text)
+    organisation, sources["organisation"] = _first_found(
+        (page.organisation, TITLE_PAGE),
+        (body_org if _name_matches_stem(body_org, stem) else None, FILE_NAME),
+        (body_org if body_org != UNKNOWN else None, GUESS),
+    )
+
+    if page.title:
+        title, sources["title"] = page.title, TITLE_PAGE
+    elif report_type != UNKNOWN:
+        # Composed from type and period: as good as the worse of the two.
+        title = report_type if period == UNKNOWN else f"{report_type} {period}"
+        sources["title"] = sources["report_type"] if sources["period"] == sources["report_type"] else GUESS
+    else:
+        heading = first_heading(text)
+        title, sources["title"] = (heading, GUESS) if heading else (UNKNOWN, MISSING)
     meta = ReportMeta(
         title=title,
-        organisation=infer_organisation(text),
+        organisation=organisation,
         report_type=report_type,
         period=period,
         years=years,
     )
-    return InferredMeta(meta, list(INFERRED_FIELDS))
+    guessed = [name for name in INFERRED_FIELDS if sources[name] not in (SIDECAR, TITLE_PAGE)]
+    return InferredMeta(meta, guessed, sources)
+
+
+def guessed_fields(sources: dict[str, str]) -> list[str]:
+    """Fields not read from a sidecar or the title page: what `finsam reports` lists as guessed."""
+    return [name for name, source in sources.items() if source not in (SIDECAR, TITLE_PAGE)]
+
+
+def _first_found(*candidates: tuple[str | None, str]) -> tuple[str, str]:
+    """The first candidate value that was found, with its source; ('okänd', 'saknas') when none was."""
+    for value, source in candidates:
+        if value:
+            return value, source
+    return UNKNOWN, MISSING
+
+
+def _period_found(page: TitlePage, stem: str, text: str, report_type: str) -> tuple[list[int], str, str]:
+    """(years, period, source): the title page's period, else the file name's years, else the body's."""
+    if page.period:
+        return page.years, page.period, TITLE_PAGE
+    head = text[:_TYPE_WINDOW]
+    years, source = _years_in(stem), FILE_NAME
+    if not years:
+        years, source = infer_years(text), GUESS
+    if not years:
+        return [], UNKNOWN, MISSING
+    period = _period_of(years)
+    if report_type.startswith("Delårs"):
+        period = _date_range(head, years) or period
+    elif report_type == "Verksamhetsplan" and len(years) == 1 and (plan := _plan_years(head, years[0])):
+        period, years = f"{years[0]} (plan {plan[0]}–{plan[-1]})", [years[0], *plan]
+    return years, period, source
+
+
+def _name_matches_stem(organisation: str, stem: str) -> bool:
+    """'Samordningsförbundet Skellefteå-Norsjö' and 'skelleftea-norsjo_arsredovisning_2016': the file name
+    confirms the name found in the body."""
+    if organisation == UNKNOWN:
+        return False
+    name = _fold(organisation.removeprefix("Samordningsförbundet "))
+    return bool(name) and name in _fold(stem)
+
+
+def _fold(text: str) -> str:
+    """Lowercase ASCII letters and digits only: 'Skellefteå-Norsjö' -> 'skellefteanorsjo'."""
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in plain if c.isascii() and c.isalnum())
+
+
+# --- the title page -----------------------------------------------------------------------------------
+
+SIDECAR, TITLE_PAGE, FILE_NAME, GUESS, MISSING = "sidecar", "titelsida", "filnamn", "gissning", "saknas"
+#: Where a metadata field came from, best first.
+META_SOURCES = (SIDECAR, TITLE_PAGE, FILE_NAME, GUESS, MISSING)
+
+# The title page is the top of the first page: up to the table of contents, a dozen lines at most.
+_TITLE_LINES = 14
+_TITLE_CHARS = 1500
+_TOC = re.compile(r"^\s*inneh.ll(sf.rteckning)?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TitlePage:
+    """What the title page says; None (or []) for what it does not say."""
+
+    title: str | None = None
+    report_type: str | None = None
+    organisation: str | None = None
+    period: str | None = None
+    years: list[int] = field(default_factory=list)
+
+
+def title_lines(text: str) -> list[str]:
+    """The short, heading-like lines at the top of the first page, capitals made ordinary
+    ('ÅRSREDOVISNING 2024' -> 'Årsredovisning 2024'). Numbered lines are contents or sections."""
+    lines: list[str] = []
+    for raw in text[:_TITLE_CHARS].splitlines():  # a form feed (page break) is a line break too
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        # Prose (a wrapped sentence) or the contents end the title page: a report that opens with
+        # text has no title page, and its sentences must not be read as one.
+        if _TOC.match(line) or _prose(line) or len(lines) >= _TITLE_LINES:
+            break
+        if _heading_like(line) or _only_period(line):
+            lines.append(_uncapitalise(line))
+    return lines
+
+
+def _prose(line: str) -> bool:
+    return len(line.split()) >= 9 or (line.endswith(("-", ".")) and len(line.split()) >= 4)
+
+
+def _heading_like(line: str) -> bool:
+    return (
+        len(line) <= 90
+        and not line.endswith((".", ":", ";"))
+        and not re.match(r"\d+(\.\d+)*\.?\s", line)
+        and sum(map(str.isalpha, line)) >= 3
+    )
+
+
+def _uncapitalise(line: str) -> str:
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < 4 or not all(c.isupper() for c in letters):
+        return line
+    # Names keep their capital ('SAMORDNINGSFÖRBUNDET VÄSTRA DALÄLVEN'); a title is a sentence.
+    if _FEDERATION_RE.search(line.lower()):
+        return line.title()
+    lowered = line.lower()
+    return lowered[0].upper() + lowered[1:] if lowered[0].isalpha() else line.title()
+
+
+def read_title_page(text: str) -> TitlePage:
+    """Title, type, organisation and period from the title lines of the first page(s)."""
+    lines = title_lines(text)
+    title_at, report_type = _title_line(lines)
+    title = None
+    if title_at is not None:
+        title = lines[title_at]
+        # 'Verksamhetsplan och budget 2015,' / 'plan 2016–2017' and '– insatser och projekt' continue it.
+        nxt = lines[title_at + 1] if title_at + 1 < len(lines) else ""
+        if nxt and (title.endswith((",", "och")) or nxt[0].islower() or nxt[0] in "–-" or _only_period(nxt)):
+            title = f"{title} {nxt}"
+    years, period = _title_period(title, lines)
+    return TitlePage(title, report_type, _title_organisation(lines), period, years)
+
+
+def _only_period(line: str) -> bool:
+    """'2022–2024', 'januari–juni 2021': a line that is nothing but the title's period."""
+    return bool(_YEAR_SPAN.search(line)) and not _PERIOD_WORDS.sub("", line).strip()
+
+
+def _title_line(lines: list[str]) -> tuple[int | None, str | None]:
+    """(index of the title line, its report type): the first line that names a type of report."""
+    for i, line in enumerate(lines):
+        if _FEDERATION_RE.search(line.lower()) and not _type_in(line, _KNOWN_TYPES):
+            continue  # 'Samordningsförbundet X' is the publisher, not the title
+        found = _type_in(line, _KNOWN_TYPES) or _type_in(line, _OPEN_TYPES) or _own_type_word(line)
+        if found:
+            return i, found
+    return None, None
+
+
+def _type_in(text: str, types: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
+    for name, pattern in types:
+        if pattern.search(text):
+            return name
+    return None
+
+
+# A title's own word for what it is: 'Socialförsäkringsrapport', 'Handlingsplan', 'Lägesrapport'.
+_OWN_TYPE = re.compile(
+    r"\b([a-zåäö]{2,}(?:rapport|redovisning|berättelse|plan|utvärdering|uppföljning|analys))\b", re.IGNORECASE
+)
+
+
+def _own_type_word(line: str) -> str | None:
+    m = _OWN_TYPE.search(line)
+    return m[1][0].upper() + m[1][1:].lower() if m else None
+
+
+_MONTHS = ("januari februari mars april maj juni juli augusti september oktober november december").split()
+_PERIOD_WORDS = re.compile(
+    rf"((?:19|20)\d\d|{'|'.join(_MONTHS)}|[–\-:/,]|och|till|t\.o\.m\.?|\d{{1,2}})", re.IGNORECASE
+)
+
+
+_MONTH_RANGE = re.compile(
+    rf"(?P<m1>{'|'.join(_MONTHS)})\s*[–-]\s*(?P<m2>{'|'.join(_MONTHS)})\s+(?P<y>(?:19|20)\d\d)", re.IGNORECASE
+)
+_DATES = re.compile(
+    r"(?<!\d)(?P<y1>(?:19|20)\d\d)-?(?P<m1>[01]\d)-?(?P<d1>[0-3]\d)\s*(?:[–-]|till|t\.o\.m\.?)\s*"
+    r"(?P<y2>(?:19|20)\d\d)-?(?P<m2>[01]\d)-?(?P<d2>[0-3]\d)(?!\d)"
+)
+_PLAN = re.compile(r"\bplan(?:erna)?\s+(?:för\s+)?((?:19|20)\d\d)\s*[–-]\s*((?:19|20)\d\d)", re.IGNORECASE)
+_YEAR_SPAN = re.compile(r"(?<![\d-])((?:19|20)\d\d)(?:\s*[–-]\s*((?:19|20)\d\d))?(?![\d-])")
+
+
+def _title_period(title: str | None, lines: list[str]) -> tuple[list[int], str | None]:
+    """The period the title page states: a date range ('Perioden 2011-01-01 – 2011-12-31'), months
+    ('januari–juni 2020'), a plan ('budget 2015, plan 2016–2017') or the title's year(s)."""
+    title_years = _spans(title or "")
+    for line in ([title] if title else []) + lines:
+        if m := _MONTH_RANGE.search(line):
+            y = int(m["y"])
+            start, end = _MONTHS.index(m["m1"].lower()) + 1, _MONTHS.index(m["m2"].lower()) + 1
+            last = calendar.monthrange(y, end)[1]
+            return [y], f"{y}-{start:02d}-01 – {y}-{end:02d}-{last:02d}"
+        if (m := _DATES.search(line)) and (not title_years or int(m["y1"]) in title_years):
+            return _date_period(m)
+    if title and title_years:
+        plan = _PLAN.search(title)
+        if plan and len(set(title_years) - set(range(int(plan[1]), int(plan[2]) + 1))) == 1:
+            first = title_years[0]
+            return sorted(set(title_years)), f"{first} (plan {plan[1]}–{plan[2]})"
+        return title_years, _period_of(title_years)
+    return [], None
+
+
+def _spans(text: str) -> list[int]:
+    """Years a text names, ranges filled in: 'budget 2015, plan 2016–2017' -> [2015, 2016, 2017]."""
+    years: set[int] = set()
+    for m in _YEAR_SPAN.finditer(text):
+        first, last = int(m[1]), int(m[2] or m[1])
+        if first <= last <= first + 10:
+            years.update(range(first, last + 1))
+    return sorted(years)
+
+
+def _date_period(m: re.Match[str]) -> tuple[list[int], str]:
+    """Whole calendar years are written as years ('2011'), anything else as the date range."""
+    y1, y2 = int(m["y1"]), int(m["y2"])
+    years = list(range(y1, y2 + 1)) if y1 <= y2 <= y1 + 10 else [y1]
+    if (m["m1"], m["d1"], m["m2"], m["d2"]) == ("01", "01", "12", "31"):
+        return years, _period_of(years)
+    return years, f"{m['y1']}-{m['m1']}-{m['d1']} – {m['y2']}-{m['m2']}-{m['d2']}"
+
+
+def _plan_years(text: str, first: int) -> list[int]:
+    """'årsbudget 2015 och plan 2016-2017' in a plan's body: the plan years after `first`."""
+    for m in _PLAN.finditer(text):
+        start, end = int(m[1]), int(m[2])
+        if start == first + 1 and start <= end <= start + 5:
+            return list(range(start, end + 1))
+    return []
+
+
+# A federation's name, three ways: 'Samordningsförbundet X', 'X samordningsförbund', 'Finsam X'.
+_NAME = r"[A-ZÅÄÖ][\w&]*(?:[-/][A-ZÅÄÖ][\w&]*)?"
+_FEDERATION_RE = re.compile(r"samordningsf\S{1,2}rbund|\bfinsam\b")
+_FEDERATION_NAMES = (
+    re.compile(rf"\bSamordningsf\S{{1,2}}rbund(?:et)?\s+(?P<name>{_NAME}(?:\s+{_NAME})?)"),
+    re.compile(rf"(?P<name>{_NAME}(?:\s+{_NAME})?)\s+samordningsförbund\b"),
+    re.compile(rf"\bFinsam\s+(?P<name>{_NAME}(?:\s+{_NAME})?)"),
+)
+# Publishers that are not federations: an agency, a municipality, a region.
+_PUBLISHERS = (
+    (
+        re.compile(r"\bInspektionen för socialförsäkringen\b|\bISF\b"),
+        "Inspektionen för socialförsäkringen (ISF)",
+    ),
+    (re.compile(r"\bFörsäkringskassan\b"), "Försäkringskassan"),
+    (re.compile(r"\bArbetsförmedlingen\b"), "Arbetsförmedlingen"),
+    (re.compile(r"\bSocialstyrelsen\b"), "Socialstyrelsen"),
+    (re.compile(r"\bNationella rådet\b[^,]*"), None),
+    (re.compile(rf"\b{_NAME}s? kommun\b"), None),
+    (re.compile(rf"\bRegion {_NAME}"), None),
+    (re.compile(rf"\b{_NAME}s? läns landsting\b|\bLandstinget {_NAME}"), None),
+)
+
+
+def _title_organisation(lines: list[str]) -> str | None:
+    """A federation named on the title page; else the one publisher a title line names (a line listing
+    several is the federation's members, not its publisher)."""
+    for line in lines:
+        for form, pattern in enumerate(_FEDERATION_NAMES):
+            if m := pattern.search(line):
+                name = _federation_name(m["name"], whole_line=_name_ends_line(line, m))
+                if name:
+                    return (
+                        f"Samordningsförbundet {name}",
+                        f"{m['name']} samordningsförbund",
+                        f"Finsam {name}",
+                    )[form]
+    for line in lines:
+        if len(line.split()) > 6 or any(c.isdigit() for c in line):
+            continue  # a publisher stands on a line of its own
+        found = [(m, label) for pattern, label in _PUBLISHERS for m in pattern.finditer(line)]
+        if len(found) == 1:
+            m, label = found[0]
+            return label or m[0]
+    return None
+
+
+def _name_ends_line(line: str, m: re.Match[str]) -> bool:
+    """The name is all that follows on its line ('Samordningsförbundet Skåne Nordväst'): a title page's
+    name line, where a second word is part of the name, not a heading that follows it."""
+    return (
+        not line[m.end("name") :].strip()
+        if m.re is not _FEDERATION_NAMES[1]
+        else not line[: m.start()].strip()
+    )
+
+
+def _federation_name(name: str, whole_line: bool = False) -> str | None:
+    """The name without a trailing type word ('Västra Dalälven Årsredovisning' -> 'Västra Dalälven')."""
+    words = name.split()
+    words = [w for w in words if not _type_in(w, _KNOWN_TYPES + _OPEN_TYPES) and not _own_type_word(w)]
+    if (
+        len(words) == 2
+        and words[0].lower() not in _COMPASS
+        and not (whole_line and len(words) == len(name.split()))
+    ):
+        words = words[:1]
+    return _repair_name_word(" ".join(words)) if words else None
 
 
 # --- organisation -------------------------------------------------------------------------------------
@@ -239,30 +561,48 @@ def _zipf(word: str) -> float:
 
 # --- report type, years, title --------------------------------------------------------------------------
 
+
 # In priority order (a "verksamhetsplan och budget" is a Verksamhetsplan); '.' stands for å/ä/ö, which
 # OCR and ASCII file names replace.
-_REPORT_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
-    for name, pattern in (
-        ("Delårsredovisning", r"del.rs-?redovisning"),
-        ("Delårsrapport", r"del.rs-?rapport"),
-        ("Årsredovisning", r"(?<![^\W\d_]).rs-?redovisning"),
-        ("Verksamhetsberättelse", r"verksamhets-?ber.ttelse"),
-        ("Årsrapport", r"(?<![^\W\d_]).rs-?rapport"),
-        ("Verksamhetsplan", r"verksamhets-?plan"),
-        ("Budget", r"budget"),
-    )
+def _types(*pairs: tuple[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in pairs)
+
+
+_KNOWN_TYPES = _types(
+    ("Delårsredovisning", r"del.rs-?redovisning"),
+    ("Delårsrapport", r"del.rs-?rapport"),
+    ("Årsredovisning", r"(?<![^\W\d_]).rs-?redovisning"),
+    ("Verksamhetsberättelse", r"verksamhets-?ber.ttelse"),
+    ("Årsrapport", r"(?<![^\W\d_]).rs-?rapport"),
+    ("Verksamhetsplan", r"verksamhets-?plan"),
 )
+# The open set: what else a title page (or file name) may call itself.
+_OPEN_TYPES = _types(
+    ("Social redovisning", r"\bsociala?[ _-]*redovisning"),
+    ("Revisionsberättelse", r"revisions-?ber.ttelse"),
+    ("Slutrapport", r"slut-?rapport"),
+    ("Utvärdering", r"utv.rdering"),
+    ("Uppföljning", r"uppf.ljning"),
+    ("Budget", r"(?<![^\W\d_])budget(?![^\W\d_])"),
+)
+# A type named in the body is a guess; 'den sociala budgeten' or 'budgeten' names none.
+# Only the known report types are guessed from the body: every årsredovisning speaks of its budget.
+_BODY_TYPES = _KNOWN_TYPES
 
 
 def infer_report_type(stem: str, text: str) -> str:
     """From the file name when it names a type, else the type mentioned earliest in the first pages."""
-    for name, pattern in _REPORT_TYPES:
-        if pattern.search(stem):
-            return name
+    return _type_in_name(stem) or _type_in_body(text) or UNKNOWN
+
+
+def _type_in_name(stem: str) -> str | None:
+    return _type_in(stem, _KNOWN_TYPES) or _type_in(stem.replace("_", " "), _OPEN_TYPES)
+
+
+def _type_in_body(text: str) -> str | None:
     head = text[:_TYPE_WINDOW]
-    found = [(m.start(), i) for i, (_, p) in enumerate(_REPORT_TYPES) if (m := p.search(head))]
-    return _REPORT_TYPES[min(found)[1]][0] if found else UNKNOWN
+    found = [(m.start(), i) for i, (_, p) in enumerate(_BODY_TYPES) if (m := p.search(head))]
+    return _BODY_TYPES[min(found)[1]][0] if found else None
 
 
 _YEAR_RE = re.compile(r"(?<!\d)(?:199\d|20\d\d)(?!\d)")
@@ -298,12 +638,6 @@ def _date_range(text: str, years: list[int]) -> str | None:
         if not years or int(m["y1"]) in years:
             return f"{m['y1']}-{m['m1']}-{m['d1']} – {m['y2']}-{m['m2']}-{m['d2']}"
     return None
-
-
-def _title_of(report_type: str, period: str, text: str) -> str:
-    if report_type != UNKNOWN:
-        return report_type if period == UNKNOWN else f"{report_type} {period}"
-    return first_heading(text) or UNKNOWN
 
 
 def first_heading(text: str) -> str | None:

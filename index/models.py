@@ -64,9 +64,15 @@ class LoadedReport:
     """sha256 of the file bytes plus its sidecar: decides whether a report must be re-indexed."""
     missing_meta: list[str] = field(default_factory=list)
     """Metadata fields that were inferred or defaulted because no sidecar gave them."""
+    meta_sources: dict[str, str] = field(default_factory=dict)
+    """Field -> where it came from: 'sidecar', 'titelsida', 'filnamn', 'gissning' or 'saknas'."""
     headings: dict[str, int] = field(default_factory=dict)
     """Heading text -> level, where the format knows its headings (DOCX styles)."""
     encoding: str = "utf-8"
+    ocr_pages: list[int] = field(default_factory=list)
+    """1-based pages read by OCR (scanned pages of a PDF)."""
+    ocr_confidence: float | None = None
+    """Mean Tesseract word confidence (0–100) over the OCR'd pages; None when no page was OCR'd."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import re
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from index.extract.scope import ScopedRegistry
 
 #: Bump when cleaning or chunking changes so indexes are re-chunked (vectors are reused by text hash).
-PIPELINE_VERSION = 22
+PIPELINE_VERSION = 23
 ANALYZERS = ("char4", "stem")
 #: Batches embedded per model call (length-sorted within the call): 2.7 → 3.2 passages/s on 96 passages.
 EMBED_GROUP_BATCHES = 8
@@ -183,11 +184,14 @@ def build_index(
         present = {relative_name(p, settings.corpus_dir) for p in hashes} | {e.path for e in kept}
         removed = [e.report_id for e in old_by_path.values() if e.path not in present]
 
-        # Files that failed before and have not changed fail again the same way: no rebuild for them.
+        # Files that failed before and have not changed fail again the same way: no rebuild for them,
+        # except scans skipped for want of Tesseract, once it is installed.
+        ocr_now = _ocr_installed_since(old)
         retry = [
             p
             for p in todo
             if old_problem_hashes.get(relative_name(p, settings.corpus_dir)) != hashes[p].content
+            or relative_name(p, settings.corpus_dir) in ocr_now
         ]
         if old and live and not full and not retry and not removed:
             known = [
@@ -234,6 +238,58 @@ def build_index(
         return result
 
 
+#: A problem record's `needs` for a scan skipped because Tesseract or its Swedish data is missing.
+NEEDS_OCR = "ocr"
+
+
+def _ocr_installed_since(old: Manifest | None) -> set[str]:
+    """Paths of scans skipped for want of OCR, if OCR can run now (checked only when there are any)."""
+    from index.scan import ocr_problem
+
+    # Scans recorded before finsam read them ("saknar textlager") wait for OCR too.
+    waiting = {
+        p["path"]
+        for p in (old.problems if old else [])
+        if p.get("needs") == NEEDS_OCR or p.get("reason", "").startswith("PDF:en saknar textlager")
+    }
+    return waiting if waiting and ocr_problem() is None else set()
+
+
+@dataclass
+class _OcrProgress:
+    """Counts a report's OCR pages as a stage of their own ('OCR rapport.pdf 3/6'), so a 200-page scan
+    shows progress; the pipeline then resumes its 'läser in' stage."""
+
+    clock: StageClock
+    name: str
+    started: bool = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if done == 0:
+            self.clock.start(f"OCR {self.name}", total)
+            self.started = True
+        else:
+            self.clock.advance()
+
+
+def _scan_reader(settings: Settings, progress: _OcrProgress):
+    from index.scan import OcrCache, ScanReader
+
+    return ScanReader(cache=OcrCache(settings.ocr_cache_dir), dpi=settings.ocr_dpi, on_page=progress)
+
+
+def _low_confidence_note(path: Path, confidence: float | None) -> str | None:
+    from index.scan import LOW_CONFIDENCE, is_low_confidence
+
+    if not is_low_confidence(confidence):
+        return None
+    return (
+        f"{path.name}: låg OCR-säkerhet ({confidence:.0f} av 100, gräns {LOW_CONFIDENCE:.0f}) – kontrollera "
+        f"texten, skanna om eller lägg en textversion bredvid / low OCR confidence ({confidence:.0f}/100): "
+        "check the text, rescan or add a text version"
+    )
+
+
 def _build(
     settings, embedder, clock, build, live, old, kept, todo, hashes, problems, removed, reusable_vectors
 ) -> IndexResult:
@@ -241,6 +297,7 @@ def _build(
     from index.clean import clean_report
     from index.extract import table_row_figures
     from index.load import ReportLoadError, load_report
+    from index.scan import OcrUnavailable
 
     result = IndexResult(None, True, removed=removed, unchanged=[e.report_id for e in kept])
     entries: dict[str, ReportEntry] = {e.report_id: e for e in kept}
@@ -254,7 +311,7 @@ def _build(
     table_figures: list[Figure] = []
     lexicon = shared_lexicon() if todo else None
     clock.start("läser in", len(todo))
-    for path in todo:
+    for done, path in enumerate(todo):
         rel = relative_name(path, settings.corpus_dir)
         raw_hash = hashes[path].data
         if raw_hash in seen_bytes:
@@ -263,9 +320,13 @@ def _build(
             problem_records.append({"path": rel, "reason": reason, "hash": hashes[path].content})
             clock.advance()
             continue
+        ocr_progress = _OcrProgress(clock, path.name)
         try:
-            loaded = load_report(path)
+            loaded = load_report(path, _scan_reader(settings, ocr_progress))
         except ReportLoadError as exc:
+            if ocr_progress.started:
+                clock.start("läser in", len(todo))
+                clock.advance(done)
             # A broken new version (a copy cut short, a typo in the sidecar) must not cost the report.
             previous = previous_version(old, rel, settings.model)
             if previous:
@@ -275,9 +336,17 @@ def _build(
                 result.unchanged.append(previous.report_id)
             reason = exc.reason + (PREVIOUS_KEPT if previous else "")
             problems.append(LoadProblem(path, reason))
-            problem_records.append({"path": rel, "reason": reason, "hash": hashes[path].content})
+            record = {"path": rel, "reason": reason, "hash": hashes[path].content}
+            if isinstance(exc, OcrUnavailable):
+                record["needs"] = NEEDS_OCR
+            problem_records.append(record)
             clock.advance()
             continue
+        if ocr_progress.started:
+            clock.start("läser in", len(todo))
+            clock.advance(done)
+        if note := _low_confidence_note(path, loaded.ocr_confidence):
+            clock.note(note)
         seen_bytes[raw_hash] = rel
         report_id = old_ids.get(rel) or report_id_for(rel, taken)
         taken.add(report_id)
@@ -303,6 +372,10 @@ def _build(
             ocr_damaged=cleaned.ocr.damaged,
             repaired_words=cleaned.repaired_words,
             encoding=loaded.encoding,
+            meta_sources=loaded.meta_sources,
+            pages=len(loaded.pages),
+            ocr_pages=loaded.ocr_pages,
+            ocr_confidence=loaded.ocr_confidence,
         )
         clock.advance()
         checkpoint(settings, "report-loaded", len(result.added) + len(result.changed))
@@ -344,6 +417,9 @@ def _build(
     (build / SUBJECTS).write_text(figures.registry.to_json(), encoding="utf-8")
     checkpoint(settings, "figures-saved")
     result.figures = len(figures.figures)
+    per_report = Counter(f.report_id for f in figures.figures)
+    for entry in entries.values():  # kept reports' figures are resolved again too: count them all
+        entry.figures = per_report[entry.report_id]
 
     clock.start("ordindex", len(ANALYZERS))
     texts = [c.embed_text for c in chunks]

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     """Larger report files are skipped with a message before a byte is read. The shipped reports are under
     0.1 MB; a 50 MB text export would be ~50 000 passages, hours of embedding on a laptop."""
 
+    ocr_dpi: int = Field(default=200, ge=72, le=600)
+    """DPI scanned PDF pages are rendered at for OCR: 200 read 150 dpi scans as well as 300, and faster."""
+
     max_question_chars: int = Field(default=2000, ge=10, le=1_000_000)
     """Longest question answered (characters, after control characters and extra spaces are dropped); a
     longer one is refused with a message. The model reads about 512 tokens (≈2 000 characters) anyway."""
@@ -86,6 +89,11 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def ocr_cache_dir(self) -> Path:
+        """OCR results of scanned pages by content: kept across builds, `--full` included."""
+        return self.data_dir / "ocr-cache"
 
 
 def set_offline_environment() -> None:

@@ -34,6 +34,7 @@ from assistant.ui.indexing import (
     real_index_builder,
     rebuild_summary,
 )
+from assistant.ui.reports_screen import ReportsScreen
 from assistant.ui.viewer import ReportViewer
 from assistant.ui.widgets import (
     Exchange,
@@ -118,7 +119,7 @@ def real_engine_factory(settings: Settings) -> EngineFactory:
 
 CHAT_ACTIONS = frozenset(
     {"choose_filters", "clear_filters", "clear_context", "copy_answer", "save_answer", "open_source"}
-    | {"rebuild_index"}
+    | {"rebuild_index", "show_reports"}
 )
 """Actions that act on the chat's shown answer or filters."""
 
@@ -140,6 +141,7 @@ class FinsamApp(App[None]):
         Binding("ctrl+s", "save_answer", "Spara svar", show=False),
         Binding("ctrl+o", "open_source", "Öppna källa"),
         Binding("ctrl+r", "rebuild_index", "Uppdatera index"),
+        Binding("f2", "show_reports", "Rapporter"),
     ]
 
     def __init__(
@@ -475,7 +477,25 @@ class FinsamApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The chat's own keys are off (and out of the footer) over the report viewer and filter dialog."""
-        return not (action in CHAT_ACTIONS and isinstance(self.screen, ReportViewer | FilterScreen))
+        over = ReportViewer | FilterScreen | ReportsScreen
+        return not (action in CHAT_ACTIONS and isinstance(self.screen, over))
+
+    def action_show_reports(self) -> None:
+        """The catalogue of the live index, read from its manifest: it opens before the model is loaded."""
+        from assistant.catalogue import report_rows
+        from index.catalog import Manifest
+        from index.generations import current_generation
+
+        generation = current_generation(self.settings.index_dir)
+        if generation is None:
+            self.notify("Inget index ännu: tryck Ctrl+R för att bygga det.", severity="warning")
+            return
+        try:
+            rows = report_rows(Manifest.load(generation))
+        except (OSError, ValueError, KeyError) as error:
+            self.notify(f"Kunde inte läsa indexets katalog: {error}", severity="error")
+            return
+        self.push_screen(ReportsScreen(rows))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -486,6 +506,11 @@ class FinsamApp(App[None]):
             "Välj filter", "Organisation, år och rapporttyp ur indexet (Ctrl+F)", self.action_choose_filters
         )
         yield SystemCommand("Rensa filter", "Ta bort alla filter (Ctrl+L)", self.action_clear_filters)
+        yield SystemCommand(
+            "Rapporter i indexet",
+            "Titel, typ, period, OCR och vad som gissades (F2)",
+            self.action_show_reports,
+        )
         yield SystemCommand(
             "Rensa sammanhang", "Nästa fråga lutar sig inte mot den förra (Ctrl+K)", self.action_clear_context
         )

@@ -23,8 +23,9 @@ KEYS = (
     ("Ctrl+S", "spara det visade svaret som Markdown-fil; hela sessionen som PM via paletten"),
     ("Ctrl+O / Enter", "öppna rapporten vid passagen (Enter på ett passagekort); där visar o originaltexten"),
     ("Ctrl+R", "uppdatera indexet med nya och ändrade rapporter; frågor går att ställa under tiden"),
+    ("F2", "rapporterna i indexet: titel, typ, period, sidor, OCR och vilka fält som gissades"),
     ("F1 eller ?", "den här hjälpen"),
-    ("Esc", "stäng hjälpen, rapportvisaren eller filterdialogen"),
+    ("Esc", "stäng hjälpen, rapportvisaren, rapportlistan eller filterdialogen"),
     ("Ctrl+Q", "avsluta"),
 )
 

@@ -140,7 +140,8 @@ BAD_FILES = [
     BadFile(
         "inskannad.pdf",
         _scanned_pdf,
-        "PDF:en saknar textlager (inskannad?) – behöver OCR / PDF has no text layer (a scan?) – needs OCR",
+        "PDF:en har inga läsbara sidor (ingen text, och OCR hittade ingen) / "
+        "the PDF has no readable pages (no text, and OCR found none)",
     ),
     BadFile(
         "zip.docx",
@@ -477,14 +478,14 @@ def _rewriting_loader(monkeypatch, target: Path, *, before_load: bool) -> list[s
     real = index.load.load_report
     done: list[str] = []
 
-    def load(path: Path):
+    def load(path: Path, *args, **kwargs):  # (the pipeline also hands over its OCR page reader)
         if path.name != target.name or done:
-            return real(path)
+            return real(path, *args, **kwargs)
         done.append(path.name)
         if before_load:
             target.write_text(SECOND, encoding="utf-8")
-            return real(path)
-        loaded = real(path)
+            return real(path, *args, **kwargs)
+        loaded = real(path, *args, **kwargs)
         target.write_text(SECOND, encoding="utf-8")
         return loaded
 

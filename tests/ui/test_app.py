@@ -147,6 +147,30 @@ async def test_help_screen_opens_and_closes(app):
 
 
 @pytest.mark.anyio
+async def test_reports_screen_lists_the_index_and_where_fields_came_from(app):
+    from textual.widgets import DataTable
+
+    from assistant.ui.reports_screen import ReportsScreen
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await ask(pilot, ALPHA_QUESTION)
+        await pilot.press("f2")
+        assert isinstance(app.screen, ReportsScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 2
+        titles = {table.get_cell_at(Coordinate(row, 0)).plain.split("\n")[0] for row in range(2)}
+        assert titles == {"Verksamhetsberättelse 2019", "Årsredovisning 2019"}
+        details = screen_text(app.screen.query_one("#report-details"))
+        assert "(sidecar)" in details and "organisation" in details
+        await pilot.press("down")
+        assert screen_text(app.screen.query_one("#report-details")) != details  # follows the cursor
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ReportsScreen)
+        assert app.query_one(Transcript).children  # the chat is as it was
+
+
+@pytest.mark.anyio
 async def test_palette_clears_filters(app):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

@@ -35,6 +35,10 @@ def test_help(app, snap_compare):
     assert snap_compare(app, terminal_size=(100, 30), run_before=answered(ALPHA_QUESTION, "f1"))
 
 
+def test_reports_screen(app, snap_compare):
+    assert snap_compare(app, terminal_size=(100, 30), run_before=answered(ALPHA_QUESTION, "f2"))
+
+
 def test_filter_dialog(app, snap_compare):
     assert snap_compare(app, terminal_size=(100, 30), run_before=answered(ALPHA_QUESTION, "ctrl+f"))
 

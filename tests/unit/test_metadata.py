@@ -9,7 +9,10 @@ import pytest
 
 from index.load import load_report
 from index.metadata import (
+    GUESS,
     INFERRED_FIELDS,
+    MISSING,
+    TITLE_PAGE,
     UNKNOWN,
     ReportLoadError,
     infer_meta,
@@ -163,8 +166,17 @@ def test_samordningsforbund_without_article():
         ("x.txt", "VERKSAMHETSBERÄTTELSE 2019", "Verksamhetsberättelse"),
         ("x.txt", "Verksamhetsplan och budget 2022", "Verksamhetsplan"),
         ("x.txt", "Inga nyckelord här.", UNKNOWN),
-        ("verksamhetsplan_och_budget_2015.txt", "Årsredovisning", "Verksamhetsplan"),
-        ("arsredovisning_2016.txt", "Delårsrapport", "Årsredovisning"),
+        # A word in the body (prose, no title page) never beats the file name.
+        (
+            "verksamhetsplan_och_budget_2015.txt",
+            "Styrelsen godkände förbundets årsredovisning för 2014 vid sitt möte i mars.",
+            "Verksamhetsplan",
+        ),
+        (
+            "arsredovisning_2016.txt",
+            "I delårsrapporten för 2016 redovisades ett överskott på 2 miljoner kronor.",
+            "Årsredovisning",
+        ),
         ("delarsredovisning_2020.txt", "", "Delårsredovisning"),
     ],
 )
@@ -188,3 +200,90 @@ def test_unknowns_are_okand_and_listed():
 def test_title_falls_back_to_first_heading_line():
     text = "\n  Arbetsmarknadstorget \nDet här är en mening som slutar med punkt.\n"
     assert infer_meta(Path("x.txt"), text).meta.title == "Arbetsmarknadstorget"
+
+
+PROSE = (
+    "\n\nUnder året har förbundet finansierat sex insatser för personer som står långt från arbetsmarknaden."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "title_page", "report_type", "organisation", "period"),
+    [
+        # The title page beats a file name that says something else, or nothing.
+        (
+            "arsredovisning_2016.txt",
+            "Verksamhetsberättelse 2017\nSamordningsförbundet Västra Dalälven",
+            "Verksamhetsberättelse",
+            "Samordningsförbundet Västra Dalälven",
+            "2017",
+        ),
+        (
+            "scan_0042.pdf",
+            "ÅRSREDOVISNING 2024\nSAMORDNINGSFÖRBUNDET VÄSTRA DALÄLVEN",
+            "Årsredovisning",
+            "Samordningsförbundet Västra Dalälven",
+            "2024",
+        ),
+        (
+            "rapport.pdf",
+            "Delårsrapport\njanuari–juni 2021\nFinsam Gävleborg",
+            "Delårsrapport",
+            "Finsam Gävleborg",
+            "2021-01-01 – 2021-06-30",
+        ),
+        (
+            "vp.docx",
+            "Verksamhetsplan och budget\n2022–2024\nSamordningsförbundet Centrala Östergötland",
+            "Verksamhetsplan",
+            "Samordningsförbundet Centrala Östergötland",
+            "2022–2024",
+        ),
+        (
+            "x.pdf",
+            "Social redovisning 2019\nSamordningsförbundet Skåne Nordväst",
+            "Social redovisning",
+            "Samordningsförbundet Skåne Nordväst",
+            "2019",
+        ),
+        # Not a federation's report: the publisher stands on its own line.
+        (
+            "x.pdf",
+            "Socialförsäkringsrapport 2020:3\nFörsäkringskassan",
+            "Socialförsäkringsrapport",
+            "Försäkringskassan",
+            "2020",
+        ),
+    ],
+)
+def test_title_page_is_read_first(name, title_page, report_type, organisation, period):
+    inferred = infer_meta(Path(name), title_page + PROSE)
+    assert (inferred.meta.report_type, inferred.meta.organisation, inferred.meta.period) == (
+        report_type,
+        organisation,
+        period,
+    )
+    assert {inferred.sources[f] for f in ("report_type", "organisation", "period")} == {TITLE_PAGE}
+
+
+def test_a_heading_after_the_name_in_prose_is_not_part_of_it():
+    text = (
+        "Resultaträkning\n"
+        "Samordningsförbundet Södra Norrbotten Periodens resultat var 2 miljoner kronor under året 2019."
+    )
+    assert infer_meta(Path("x.txt"), text).meta.organisation == "Samordningsförbundet Södra Norrbotten"
+
+
+def test_the_budget_a_report_mentions_is_not_its_type():
+    text = (
+        "Förbundets budget för 2021 uppgick till 12 miljoner kronor och fördelades på sex insatser i länet."
+    )
+    inferred = infer_meta(Path("x.txt"), text)
+    assert inferred.meta.report_type == UNKNOWN and inferred.sources["report_type"] == MISSING
+
+
+def test_what_is_only_guessed_is_said_so():
+    text = "Inledning\n\nSamordningsförbundet Norra Bohuslän har under 2018 finansierat fyra insatser."
+    inferred = infer_meta(Path("dokument.txt"), text)
+    assert inferred.meta.organisation == "Samordningsförbundet Norra Bohuslän"
+    assert inferred.sources["organisation"] == GUESS and inferred.sources["period"] == GUESS
