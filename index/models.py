@@ -218,3 +218,6 @@ class Figure:
     pair_side: str = ""
     """'before' / 'after' for the two numbers of 'från 34 till 51'."""
     table_row: bool = False
+    column_parts: list[float] = field(default_factory=list)
+    """For a table's sum-row cell ('Totalt 166'), the values of its column in the rows it sums, so a
+    check can show whether the table adds up; empty for every other figure."""

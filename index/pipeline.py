@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from index.extract.scope import ScopedRegistry
 
 #: Bump when cleaning or chunking changes so indexes are re-chunked (vectors are reused by text hash).
-PIPELINE_VERSION = 23
+PIPELINE_VERSION = 29
 ANALYZERS = ("char4", "stem")
 #: Batches embedded per model call (length-sorted within the call): 2.7 → 3.2 passages/s on 96 passages.
 EMBED_GROUP_BATCHES = 8
@@ -296,6 +296,7 @@ def _build(
     from index.chunk import chunk_report
     from index.clean import clean_report
     from index.extract import table_row_figures
+    from index.extract.rows import count_table_figures
     from index.load import ReportLoadError, load_report
     from index.scan import OcrUnavailable
 
@@ -355,6 +356,7 @@ def _build(
         chunks = chunk_report(report_id, loaded.meta, cleaned, loaded.headings or None)
         new_chunks.extend(chunks)
         table_figures.extend(table_row_figures(report_id, loaded.meta, cleaned, chunks))
+        table_figures.extend(count_table_figures(report_id, loaded.meta, cleaned, chunks))
         (result.changed if rel in old_ids else result.added).append(report_id)
         if loaded.missing_meta:
             result.missing_meta[report_id] = loaded.missing_meta
@@ -472,6 +474,18 @@ def _section_items(chunks, entries):
             yield org, c.report_id, label
 
 
+def _count_table_spans(table_figures: list[Figure]) -> dict[str, list[tuple[int, int]]]:
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for f in table_figures:
+        if f.unit == "personer":
+            spans.setdefault(f.report_id, []).append((f.char_start, f.char_end))
+    return spans
+
+
+def _inside(spans, offset: int) -> bool:
+    return any(a <= offset < b for a, b in spans)
+
+
 def _figures(live, kept_ids, new_chunks, table_figures, chunks, entries, clock) -> _FigureSet:
     """Figures of new chunks are extracted; kept reports' figures come from the live generation. Subjects
     are resolved against a registry of every section of the same organisation, so a new report can join
@@ -487,8 +501,11 @@ def _figures(live, kept_ids, new_chunks, table_figures, chunks, entries, clock) 
         registry.of(entries[chunk.report_id].meta.organisation).add_aliases_from_text(chunk.text)
     kept = [f for f in load_figures(live) if f.report_id in kept_ids] if live and kept_ids else []
     fresh: list[Figure] = list(table_figures)
+    tables = _count_table_spans(table_figures)
     for chunk in new_chunks:
-        fresh.extend(extract_figures(chunk, entries[chunk.report_id].meta, ""))
+        prose = extract_figures(chunk, entries[chunk.report_id].meta, "")
+        # a count table read as prose is one long 'sentence' whose numbers take the wrong words
+        fresh.extend(f for f in prose if not _inside(tables.get(f.report_id, ()), f.char_start))
         clock.advance()
     by_id = {c.chunk_id: c for c in chunks}
     of_section = functools.cache(registry.subject_of_section)  # ten figures to a section

@@ -240,11 +240,25 @@ _SENTENCE_WORD = re.compile(r"(?<=[a-zåäö,] )([A-ZÅÄÖ][a-zåäö]+)\b")
 _LOWER_WORD = re.compile(r"\b[a-zåäö][a-zåäö]+\b")
 
 
+# A capitalised word after a sentence-opening preposition is capitalised for itself: 'I Steg för steg var …'.
+_AFTER_OPENING = (
+    r"(?:(?<=[a-zåäö,] )|(?<=\bI )|(?<=\bFör )|(?<=\bInom )|(?<=\bVia )|(?<=\bGenom )|(?<=\bFrån ))"
+)
+_NAME_PHRASE = re.compile(_AFTER_OPENING + r"([A-ZÅÄÖ][a-zåäö]+(?: [a-zåäö]+){1,3})")
+
+
 def proper_words(text: str) -> set[str]:
     """Folded words a text writes capitalised in the middle of a sentence and never in lower case:
-    names ('deltagit i Jobbspåret', 'En ny insats, Hälsolots, startar'), not common nouns."""
+    names ('deltagit i Jobbspåret', 'En ny insats, Hälsolots, startar'), not common nouns; and the
+    phrases a capitalised mid-sentence word opens ('steg for steg' from 'I Steg för steg var …'), so a
+    name made of common words is known as a name where the report writes it as one."""
     lower = {fold(w) for w in _LOWER_WORD.findall(text)}
-    return {fold(w) for w in _SENTENCE_WORD.findall(text)} - lower
+    words = {fold(w) for w in _SENTENCE_WORD.findall(text)} - lower
+    phrases = set()
+    for m in _NAME_PHRASE.finditer(text):
+        parts = fold(m.group(1)).split()
+        phrases.update(" ".join(parts[:n]) for n in range(2, len(parts) + 1))
+    return words | phrases
 
 
 def headings_of(items: Iterable[tuple[str, str]]) -> list[HeadingAt]:
@@ -271,10 +285,11 @@ def recurring_keys(headings: Iterable[HeadingAt]) -> set[str]:
     return {key for (_, key), keys in parents.items() if key and len(keys) >= 2}
 
 
-def _structural(h: HeadingAt, parsed: ParsedName, numbered_ok: bool = False) -> bool:
+def _structural(h: HeadingAt, parsed: ParsedName, numbered_ok: bool = False, as_name: bool = False) -> bool:
     """Report structure or table debris rather than a name: numbered chapters, ALL-CAPS chapters,
     'Bilaga 1', a place alone, a heading about a year ('Vision 2017'), figures ('1,0'), repeated words
-    (a table header), or a sentence."""
+    (a table header, unless the report writes the heading as a name: 'I Steg för steg var …'), or a
+    sentence."""
     text = _normal(h.text)
     letters = [c for c in text if c.isalpha()]
     words = parsed.core.split()
@@ -284,7 +299,7 @@ def _structural(h: HeadingAt, parsed: ParsedName, numbered_ok: bool = False) -> 
         or (all(c.isupper() for c in letters) and (h.depth == 0 or len(letters) >= 6))
         or bool(_YEAR.search(parsed.display))
         or bool(_DECIMAL.search(text))
-        or len(set(words)) < len(words)
+        or (len(set(words)) < len(words) and not as_name)
         or len(words) > MAX_NAME_WORDS
     )
 
@@ -341,7 +356,8 @@ class SectionTree:
         """The report's own text writes the heading's first word as a proper noun ('deltagit i
         Jobbspåret', 'En ny insats, Hälsolots, startar'): a numbered or one-word heading naming an insats."""
         first = parsed.core.split()[:1]
-        return bool(first) and first[0] in self.proper.get(h.report, ())
+        proper = self.proper.get(h.report, ())
+        return bool(first) and (first[0] in proper or (" " in parsed.core and parsed.core in proper))
 
     def _about_other(self, h: HeadingAt, parsed: ParsedName) -> bool:
         """The heading's words after the first begin another heading's name in the same report ('Styrgrupp
@@ -381,7 +397,7 @@ class SectionTree:
         # holds one ('4.3 Unga Framåt'), not when it is a common noun before another heading's insats
         # ('6.4. Styrgrupp MoA' is about MoA's steering group)
         numbered_ok = proper or (h.depth > 0 and _distinctive(parsed) and not self._about_other(h, parsed))
-        if _structural(h, parsed, numbered_ok=numbered_ok):
+        if _structural(h, parsed, numbered_ok=numbered_ok, as_name=proper):
             return False
         return True if parsed.period or _distinctive(parsed) or proper else None
 

@@ -92,6 +92,9 @@ class TableHeader:
     first: int
     last: int
     """Line indices of the header's first and last line (a header may span lines)."""
+    heading: str = ""
+    """What the row column holds, when the header names it ('Medlemsavgifter' in 'Medlemsavgifter (kr)
+    2023 2022'): a row's figures are of that measure."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,8 @@ class TableRow:
     """Span of the row's line in the text (without its surrounding whitespace)."""
     scale: float = 1.0
     """Kronor per stated unit: 1 000 under a table headed '(tkr)' or 'tusen kronor', 10⁶ for 'mkr'."""
+    heading: str = ""
+    """The header's name for the row column ('Medlemsavgifter'); '' when it names none or only 'Post'."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,8 @@ def _year_columns(line: str) -> list[str] | None:
         bare = _tokens(line)
         if bare and all(_YEAR.match(t) for t in bare) and len(set(bare)) == len(bare):
             return bare  # '2024' alone heads a one-column statement (resultaträkning, balansräkning)
+        if labelled := _labelled_years(bare):
+            return labelled
         if len(dates) == 1 and not toks:
             return [_DATE.match(dates[0]).group(1)]  # type: ignore[union-attr]  # '2024-12-31' alone
         return None
@@ -208,6 +215,40 @@ def _year_columns(line: str) -> list[str] | None:
     years = [_DATE.match(d).group(1) for d in dates]  # type: ignore[union-attr]
     columns = years if len(set(years)) == len(years) else [d.lstrip("-–") for d in dates]
     return (["not"] if "not" in toks else []) + columns
+
+
+def _labelled_years(toks: list[str]) -> list[str] | None:
+    """'Post 2023 2022', 'Medlemsavgifter (kr) 2023 2022': a few words naming the row column, then two
+    or more distinct years that head the value columns. Prose ('ökade mellan 2022 och 2023') has verbs
+    and small words, and its years are not all at the end."""
+    years: list[str] = []
+    while toks and _YEAR.match(toks[-1]):
+        years.insert(0, toks.pop())
+    if len(years) < 2 or len(set(years)) != len(years) or not toks or len(toks) > 4:
+        return None
+    if max(map(int, years)) - min(map(int, years)) > 10:
+        return None
+    if any(any(c.isdigit() for c in t) for t in toks) or _PROSE_WORDS & set(toks):
+        return None
+    # Rows under these columns become amounts in kr: the row column's name must say it holds money.
+    return years if _MONEY_HEADING.search(" ".join(toks)) else None
+
+
+_GENERIC_HEADING = {"post", "poster", "belopp", "i", "kr", "tkr", "mkr", "kronor", "tusen", "not"}
+
+
+def row_heading(line: str) -> str:
+    """The words before a labelled year header's years that name what its rows hold: 'Medlemsavgifter'
+    in 'Medlemsavgifter (kr) 2023 2022', '' for 'Post 2023 2022' or 'Belopp i kr 2016 2015'."""
+    words = [w.strip(_STRIP) for w in line.split()]
+    named = [w for w in words if w and not _HAS_YEAR.search(w) and w.lower() not in _GENERIC_HEADING]
+    return " ".join(named) if _labelled_years(_tokens(line)) else ""
+
+
+_MONEY_HEADING = re.compile(
+    r"\b(?:[mt]?kr|kronor|belopp|post|poster)\b|avgift|kostnad|intäkt|intakt|budget|resultat|utfall|bidrag|"
+    r"medel\b|finansiering|tilldelning",
+)
 
 
 def _primary_columns(line: str) -> list[str] | None:
@@ -249,7 +290,7 @@ def _block_at(lines: list[str], j: int) -> TableHeader | None:
             if _year_columns(lines[k]) is None:
                 break
             years, last = _year_columns(lines[k]) or years, k  # the period's end dates, with 'Not'
-        return TableHeader(years, j, last)
+        return TableHeader(years, j, last, row_heading(lines[j]))
     first, last = j, j
     above = _nonblank(lines, j - 1, -1, 1)
     if above:
@@ -686,6 +727,7 @@ def parse_tables(text: str) -> list[TableRow]:
                     start=start,
                     end=a + len(raw.rstrip()),
                     scale=scale,
+                    heading=header.heading,
                 )
             )
         table += 1 if body else 0

@@ -1,5 +1,6 @@
 """Checks that a report's own figures add up: women + men against their total, stated percentages against
-the counts they are shares of, and budget rows (utfall − budget = avvikelse)."""
+the counts they are shares of, budget rows (utfall − budget = avvikelse) and a table's sum row against
+the rows it sums."""
 
 from __future__ import annotations
 
@@ -83,6 +84,10 @@ def checks_for(figures: Sequence[Figure]) -> list[FigureOut]:
                     row["utfall"].value, row["budget"].value, row[deviation].value, direction
                 )
                 out.append(_check_out(relation(direction), row["utfall"], check, members))
+    for total in (f for f in figures if len(f.column_parts) >= 2):
+        # a table's 'Totalt'/'Summa' cell against the rows above it in its column
+        check = compute.check_parts(total.value, total.column_parts, total.unit)
+        out.append(_check_out(f"tabellens summa: {total.measure}", total, check, [total]))
     for chunk_id in dict.fromkeys(f.chunk_id for f in figures):
         in_chunk = [f for f in figures if f.chunk_id == chunk_id]
         for pct in (f for f in in_chunk if f.unit == "procent" and f.measure.startswith("andel ")):

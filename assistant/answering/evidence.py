@@ -12,6 +12,13 @@ from assistant.answering.operands import Pool
 from assistant.answering.similarity import contains_name
 
 
+def mentions_word(word: str, texts: Sequence[str]) -> bool:
+    """Some text has the word, a form of it or a compound of it ('medelåldern' / 'medelålder')."""
+    from assistant.answering.similarity import word_similarity, words
+
+    return any(word_similarity(word, w) >= 0.85 for t in texts for w in set(words(t)))
+
+
 def missing_names(ask: Ask, texts: Sequence[str], pool: Pool) -> list[str]:
     """Names the question gives that neither the retrieved passages nor any candidate figure mention."""
     from assistant.answering.operands import where
@@ -51,6 +58,9 @@ def judge(
     if years:
         return Verdict(False, f"inga uppgifter för {', '.join(map(str, years))}")
     if not ask.asks_value:
+        if ask.head and not mentions_word(ask.head, texts):
+            # 'Vilken var medelåldern …': what is asked for is in none of the passages
+            return Verdict(False, f"inget om {ask.head} i passagerna")
         return Verdict(passages_answer, "" if passages_answer else "passagerna svarar inte på frågan")
     if lead:
         return Verdict(True)

@@ -170,10 +170,34 @@ def is_subset_of_group(ask: Ask, figure: Figure) -> bool:
         return not rest or measure_fit(rest, figure) >= MEASURE_MIN
     if figure.role == "total" and not _destinations(figure.measure):
         return False  # the group itself; '6 gick till egen försörjning, varav 2 män …' is still a part
-    asked = asked_outcome_of(ask.text)
+    group, predicate = group_and_predicate(ask.text)
+    asked = asked_outcome_of(predicate)
     if asked:
         return outcome_of(figure.measure) == asked
+    if group and asked_outcome_of(group) and outcome_of(figure.measure) == asked_outcome_of(group):
+        return False  # 'av dem som fick arbete … hade kvar jobbet': the group is no answer about its part
     return bool(rest) and coverage(rest, descriptor(figure)) >= MEASURE_MIN and figure.measure != "deltagare"
+
+
+_GROUP_CLAUSE = re.compile(r"\bav (?:dem|de|deltagarna|dessa|alla|personerna)\s+som\s+", re.IGNORECASE)
+_VERB = re.compile(
+    r"\b(?:hade|har|var|är|blev|gick|fick|kom|började|fanns|återgick|behöll|lämnade|avslutade)\b",
+    re.IGNORECASE,
+)
+
+
+def group_and_predicate(text: str) -> tuple[str, str]:
+    """'Hur många av dem som fick arbete via X hade kvar jobbet …' → ('fick arbete via X', 'hade kvar
+    jobbet …'): the relative clause names the group, the next verb starts what is asked of it. Without
+    such a clause the whole question is the predicate."""
+    m = _GROUP_CLAUSE.search(text)
+    if not m:
+        return "", text
+    rest = text[m.end() :]
+    verbs = list(_VERB.finditer(rest))
+    if len(verbs) < 2 or verbs[0].start() > 0:
+        return "", text
+    return rest[: verbs[1].start()].strip(), rest[verbs[1].start() :]
 
 
 def _is_people_word(word: str) -> bool:

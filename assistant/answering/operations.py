@@ -470,7 +470,7 @@ def total(ask: Ask, pool: Pool) -> Result:
         if admissible(f, ask, pool=pool)
         and f.role != "part"
         and f.pair_side != "before"
-        and not f.table_row
+        and not (f.table_row and f.unit == "kr")  # a budget table's rows add up to its own sum row
         and names_measure(ask, f)
         and unit_fits(f, ask.unit)
         and f.subject != f.organisation
@@ -537,22 +537,36 @@ def _budget_row(ask: Ask, pool: Pool) -> tuple[Figure, Figure] | None:
     return best["utfall"], best["budget"]
 
 
+_BUDGET_FIRST = re.compile(r"\bbudget\w*\s*(?:minus|-|−|–)\s*utfall")
+
+
 def overrun(ask: Ask, pool: Pool) -> Result:
     row = _budget_row(ask, pool)
     if row is None:
         return Result([], [])
     outcome, budget = row
-    diff = compute.difference(budget.value, outcome.value, "kr")
     label = outcome.subject
+    if _BUDGET_FIRST.search(fold(ask.text)):
+        # 'budget minus utfall': the question's own direction (what is left of the budget)
+        diff = compute.difference(outcome.value, budget.value, "kr")
+        formula = (
+            f"budget {format_swedish(budget.value, 'kr')} − utfall {format_swedish(outcome.value, 'kr')}"
+        )
+        title = f"budget mot utfall ({label})"
+    else:
+        diff = compute.difference(budget.value, outcome.value, "kr")
+        formula = (
+            f"utfall {format_swedish(outcome.value, 'kr')} − budget {format_swedish(budget.value, 'kr')}"
+        )
+        title = f"utfall mot budget ({label})"
     kr = _computed(
-        f"utfall mot budget ({label})",
+        title,
         label,
         "avvikelse",
         outcome.period,
         diff.value,
         "kr",
-        f"utfall {format_swedish(outcome.value, 'kr')} − budget {format_swedish(budget.value, 'kr')}"
-        f" = {format_swedish(diff.value, 'kr')}",
+        f"{formula} = {format_swedish(diff.value, 'kr')}",
         [outcome, budget],
     )
     out = [kr]

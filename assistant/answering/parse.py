@@ -4,6 +4,7 @@ periods and organisation. Broad Swedish patterns over the folded question (å/ä
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.answering.models import Ask, Operation
 from assistant.answering.similarity import contains_name
@@ -32,7 +33,10 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
         "overrun",
         r"\boverskr\w*|mer an budget\w*|\bover budget|mindre an budget\w*|\bunder budget"
         r"|\bbudgetoverskridande|\bbudgetavvik\w*|\bavvek\w* \w* ?(fran|mot) budget|\bjamfort med budget\w*"
-        r"|\bbudgeterat",
+        r"|\bbudgeterat"
+        # 'avvikelsen (utfall minus budget)', 'skillnaden mellan budget och utfall', 'utfall mot budget'
+        r"|^(?!.*\b(?:19|20)\d\d\b.*\b(?:19|20)\d\d\b).*\b(avvikels|differens|skillnad)\w*\b(?=.*\b(budget|utfall))"
+        r"|\butfall\w* (minus|mot) budget|\bbudget\w* (minus|mot) utfall",
     ),
     (
         "share",
@@ -117,10 +121,15 @@ def _first_operation(folded: str) -> Operation:
         if re.search(pattern, folded):
             if operation == "list" and re.match(r"\s*(vilken|vilket|vad)\b", folded) and _value_noun(folded):
                 return "lookup"  # "vilket resultat …", "vad kostade …": a value, not a list
+            if operation == "list" and _ONE_DEFINITE.match(folded):
+                return "lookup"  # "vilken var medelåldern …": one thing in the definite form, not a list
             return operation
     return "lookup"
 
 
+_ONE_DEFINITE = re.compile(
+    r"\s*(?:vilken|vilket) (?:var|ar|blev|har varit) (?!den\b|det\b)\w{3,}(?:en|et|an|rn|ln)\b"
+)
 _BETWEEN = re.compile(r"\b(?:mellan|fran) ((?:19|20)\d\d) (?:och|till) ((?:19|20)\d\d)\b")
 
 
@@ -181,11 +190,18 @@ def names_in(text: str, organisations: list[str], subject_names: list[str]) -> l
     return list(dict.fromkeys(found))
 
 
+def _without_names(folded: str, names: Sequence[str]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        folded = re.sub(rf"(?<!\w){re.escape(fold(name))}(?!\w)", " ", folded)
+    return " ".join(folded.split())
+
+
 def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type: ignore[assignment]
     text = question.text
     folded = fold(text)
-    operation = operation_of(folded)
     names = names_in(text, list(question.organisations), list(subject_names))
+    # the operation is read without the names: 'Steg för steg' is an insats, not 'steg' (rose)
+    operation = operation_of(_without_names(folded, names))
     name_words = {fold(w) for n in names for w in _WORD.findall(n)}
     org_words = (
         set().union(*(org_keywords(o) for o in question.organisations)) if question.organisations else set()
@@ -229,6 +245,7 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
         or operation != "lookup"
         or unit in ("kr", "tid")
         or bool(re.search(r"\bhur (manga|mycket|stor|lang)", folded))
+        or (bool(measure) and _keywords_only(folded))
     )
     return Ask(
         head=_head_of(text, measure),
@@ -251,10 +268,25 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
     )
 
 
+_INTERROGATIVE = re.compile(
+    r"\b(?:vad|vilk\w*|hur|nar|vem|vems|varfor|var|finns|fanns|stammer|gar|beskriv\w*|beratta|"
+    r"forklara|sammanfatta|lista|ge|visa|kan|har|hade|ar|blev)\b"
+)
+
+
+def _keywords_only(folded: str) -> bool:
+    """'personal Kompassen 2023', 'medlemsavgift ängsala kommun 2023': search words, no question and no
+    verb. Staff type a figure's words like this to get the figure."""
+    short = len(folded.split()) <= 6
+    return short and not _INTERROGATIVE.search(folded) and not folded.rstrip().endswith("?")
+
+
 # 'hur många av deltagarna …' counts some of the participants: its head is the outcome, not 'deltagarna'.
 _HEAD = re.compile(
     r"\b(?:hur m[aå]nga|antal(?:et)?|hur stor(?:t|a)?|hur mycket)\s+(?:(?:fler|f[aä]rre|mer|mindre)\s+)?"
-    r"(?!av\b)(\w+)",
+    r"(?!av\b)(\w+)"
+    # 'Vilken var medelåldern …', 'Vad var kostnaden …': the thing asked for in its definite form
+    r"|^\s*(?:vilken|vilket|vad)\s+(?:var|är|ar|blev)\s+(?!den\b|det\b|de\b)(\w{3,}(?:en|et|an|rn|ln))\b",
     re.IGNORECASE,
 )
 
@@ -262,8 +294,9 @@ _HEAD = re.compile(
 def _head_of(text: str, measure: list[str]) -> str | None:
     """The noun right after 'hur många' / 'antalet' / 'hur stor', when it is one of the measure words."""
     m = _HEAD.search(text)
-    if m and m.group(1).lower() in measure:
-        return m.group(1).lower()
+    word = m and (m.group(1) or m.group(2))
+    if word and word.lower() in measure:
+        return word.lower()
     return None
 
 

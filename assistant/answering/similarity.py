@@ -76,11 +76,12 @@ def word_similarity(a: str, b: str) -> float:
         return 1.0
     if adjective_root(fa) and adjective_root(fa) == adjective_root(fb):
         return 0.85  # one adjective in its forms: 'egna' / 'eget' / 'egen', 'stora' / 'stort'
+    if (_is_staff(a) and _is_people(b)) or (_is_people(a) and _is_staff(b)):
+        # staff and the people they serve are never the same count ('personal' starts like 'personer')
+        return 0.0
     short, long_ = sorted((sa, sb), key=len)
     if len(short) >= 4 and (long_.startswith(short) or long_.endswith(short)):
         return 0.85
-    if (_is_staff(a) and _is_people(b)) or (_is_people(a) and _is_staff(b)):
-        return 0.0  # staff and the people they serve are never the same count
     ta, tb = _trigrams(fa), _trigrams(fb)
     dice = 2 * len(ta & tb) / (len(ta) + len(tb))
     if (_is_people(a) and _is_people(b)) or (_is_staff(a) and _is_staff(b)):

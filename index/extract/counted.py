@@ -54,7 +54,8 @@ DURATIONS: dict[str, str] = {
 # Words that follow a number without being what it counts ('34 till 51', '15 av dem', '14 kvar').
 _NOT_NOUNS = frozenset(
     "av st stycken nya ar var blev kvar gick har hade fick till fran med i pa om under per procent kr "
-    "kronor tkr mkr som vilket varav darav respektive resp ca cirka totalt sammanlagt".split()
+    "kronor tkr mkr som vilket varav darav respektive resp ca cirka totalt sammanlagt jamfort "
+    "mot an jamforelse".split()
 )
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 
@@ -123,12 +124,25 @@ _COUNT_BEFORE = re.compile(
 _NOUN_BEFORE = re.compile(r"antal(?:et)?\s+(\w+)\s+(?:är|var|uppgick till|uppgår till|blev)\s*$")
 
 
+# 'Antalet deltagare i Vägen Framåt ökade från 47 till 58': the count is named before the change verb.
+_CHANGE_BEFORE = re.compile(
+    r"\bantal(?:et)?\s+(\w+)(?:\s+\S+){0,5}?\s+(?:okade|minskade|steg|sjonk|forandrades|gick (?:upp|ned|ner))"
+    r"(?:\s+\w+){0,2}?\s+fran(?:\s+[\d ]+\s+till)?\s*$"
+)
+
+
 def counted_before(text: str, start: int) -> tuple[str, str] | None:
-    """'deltagarantalet 17', 'antalet inskrivna deltagare … 37', 'Antalet inskrivna uppgick till 58':
-    the count is named before the number."""
-    before = text[max(0, start - 70) : start]
+    """'deltagarantalet 17', 'antalet inskrivna deltagare … 37', 'Antalet inskrivna uppgick till 58',
+    'Antalet deltagare i X ökade från 47 till 58': the count is named before the number."""
+    before = text[max(0, start - 90) : start]
     if _COUNT_BEFORE.search(fold(before)):
         return "personer", "deltagare"
+    folded = fold(before)
+    if m := _CHANGE_BEFORE.search(folded):
+        # the word as written ('årsarbetare'): folding keeps every letter in its place
+        word = before.lower()[m.start(1) : m.end(1)] if len(folded) == len(before) else m.group(1)
+        people = participant_noun(word)
+        return ("personer", people) if people else ("antal", word)
     m = _NOUN_BEFORE.search(before.lower())
     if m:
         people = participant_noun(m.group(1))

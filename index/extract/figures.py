@@ -21,7 +21,13 @@ from index.extract.counted import (
     words_after,
 )
 from index.extract.money import money_measure
-from index.extract.outcomes import outcome_after, outcome_after_paren, outcome_before, outcome_in
+from index.extract.outcomes import (
+    outcome_after,
+    outcome_after_paren,
+    outcome_before,
+    outcome_in,
+    outcome_of_split_verb,
+)
 from index.extract.pairs import from_to_pairs
 from index.extract.phrase import phrase_of
 from index.extract.sentences import SentenceSpan, sentences
@@ -91,7 +97,8 @@ def extract_figures(chunk: Chunk, meta: ReportMeta, subject: str) -> list[Figure
 def _pair_from_to(chunk, sent, mentions, made, figures, meta, subject, period, section) -> None:
     """'ökade från 34 till 51 deltagare': 34 is the same measure as 51, one period earlier when the
     sentence says so; both carry the pair's id and their side."""
-    for pair in from_to_pairs(sent.text, mentions, period):
+    own_year = str(meta.years[-1]) if len(meta.years) == 1 else ""
+    for pair in from_to_pairs(sent.text, mentions, period, own_year):
         after = made.get(pair.after)
         if after is None:
             continue
@@ -176,7 +183,8 @@ def _classify(
         if noun and noun[0] == "antal" and people_context and outcome_after(text, m.end, near):
             noun = None  # "varav 33 gått vidare till arbete": a verb, not a noun; the outcome says what
         outcome = (
-            outcome_after(text, m.end, limit)
+            outcome_of_split_verb(text, m.start, m.end)
+            or outcome_after(text, m.end, limit)
             or outcome_after_paren(text, m.end)
             or (None if whole else outcome_before(text, m.start))
         )

@@ -19,8 +19,8 @@ OUTCOMES: tuple[tuple[str, str], ...] = (
     (r"(till|i) studier|studerar|studera|heltidsstudier", "till studier"),
     (r"sjukersattning|aktivitetsersattning", "till sjuk-/aktivitetsersättning"),
     (r"annan insats", "till annan insats"),
-    (r"avslut|\blamna(de|t|r)\b|\bskrevs ut\b|\butskriv", "avslutade"),
-    (r"inskriv", "inskrivna"),
+    (r"avslut|\blamna(de|t|r)\b|\b(skrevs|skrivits) ut\b|\butskriv", "avslutade"),
+    (r"inskriv|\b(skrevs|skrivits) in\b", "inskrivna"),
     (r"riskgrupp", "i riskgrupp"),
     (r"\bnya\b", "nya"),
 )
@@ -60,6 +60,23 @@ def outcome_after(text: str, end: int, limit: int | None = None) -> str | None:
 def outcome_before(text: str, start: int) -> str | None:
     """'Avslutade under året: 76 deltagare': an outcome heading the clause the number stands in."""
     return outcome_in(re.split(r"[.;,(]|\boch\b", text[max(0, start - 40) : start])[-1])
+
+
+# A verb and its particle around the count: 'skrevs 31 deltagare ut', 'har 16 personer skrivits in'.
+_SPLIT_VERB = re.compile(r"\b(?:skrevs|skrivits|skrivs|skrev)\s*$", re.IGNORECASE)
+_PARTICLE = re.compile(r"^\s+(?:[^\W\d_]+\s+){0,2}?(?:(ut)\b(?!\s+i\b)|(in)\b)", re.IGNORECASE)
+
+
+def outcome_of_split_verb(text: str, start: int, end: int) -> str | None:
+    """'Under året skrevs 31 deltagare ut': the verb before the number, its particle after the noun."""
+    if not _SPLIT_VERB.search(text[max(0, start - 12) : start]):
+        return None
+    m = _PARTICLE.match(text[end : end + 40])
+    if m is None:
+        return None
+    if m.group(1):
+        return "avslutade"
+    return "nya" if re.search(r"\bnya\b", m.group(0), re.IGNORECASE) else "inskrivna"  # '122 nya … in'
 
 
 def outcome_after_paren(text: str, end: int) -> str | None:

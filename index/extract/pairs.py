@@ -22,7 +22,15 @@ class Pair:
     after_period: str
 
 
-def from_to_pairs(sentence: str, mentions: list[NumberMention], period: str) -> list[Pair]:
+# 'ökade från 47 till 58 jämfört med 2022': the year compared with is the first number's.
+_COMPARED_WITH = re.compile(
+    r"(?:jämfört med|jämfört mot|i jämförelse med|mot|än)\s+(?:år\s+)?((?:19|20)\d\d)", re.I
+)
+
+
+def from_to_pairs(
+    sentence: str, mentions: list[NumberMention], period: str, report_year: str = ""
+) -> list[Pair]:
     """Pairs 'från X till Y' among the mentions; the periods are the two years the sentence names in
     order, else the previous year for X when the sentence says 'jämfört med föregående år'."""
     pairs: list[Pair] = []
@@ -34,8 +42,11 @@ def from_to_pairs(sentence: str, mentions: list[NumberMention], period: str) -> 
             continue
         years = [y for y in _YEAR.findall(sentence)]
         before, after = "", period
+        compared = _COMPARED_WITH.search(sentence)
         if len(years) >= 2:
             before, after = years[0], years[1]
+        elif compared and len(years) == 1 and report_year.isdigit() and int(report_year) > int(compared[1]):
+            before, after = compared[1], report_year  # the report's own year against the year named
         elif _PREVIOUS_YEAR.search(sentence) and period.isdigit():
             before = str(int(period) - 1)
         pairs.append(Pair(i, i + 1, before, after))

@@ -17,6 +17,7 @@ def table_row_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[Ch
 
     out: list[Figure] = []
     spans = sorted(chunks, key=lambda c: c.char_start)
+    sums = sum_row_parts(cleaned)
     for row in parse_tables(cleaned.text):
         if not row.values or (row.is_sum and not row.label):
             continue
@@ -33,7 +34,7 @@ def table_row_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[Ch
                 if column == "avvikelse"
                 else column
                 if not column.isdigit()
-                else "belopp"
+                else (row.heading.lower() or "belopp")  # 'Medlemsavgifter (kr) 2023 2022': of that
             )
             out.append(
                 Figure(
@@ -52,10 +53,76 @@ def table_row_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[Ch
                     raw=line,
                     group=group,
                     role="single",
-                    phrase=row_phrase(row.label, column),
+                    phrase=row_phrase(row.label, f"{row.heading} {column}".strip()),
                     organisation=meta.organisation,
                     section=row.section or chunk.section,
                     table_row=True,
+                    column_parts=sums.get((row.start, column), []) if row.is_sum else [],
+                )
+            )
+    return out
+
+
+def sum_row_parts(cleaned) -> dict[tuple[int, str], list[float]]:
+    """(sum row's start, column) -> the values it adds up, for the budget and year tables."""
+    from index.tables import check_sums, parse_tables
+
+    out: dict[tuple[int, str], list[float]] = {}
+    for check in check_sums(parse_tables(cleaned.text)):
+        for column in check.columns:
+            if column.missing:
+                continue  # a row without this column: the sum cannot be checked from the rows
+            out[(check.row.start, column.column)] = [p.values[column.column] for p in check.parts]
+    return out
+
+
+def count_table_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[Chunk]) -> list[Figure]:
+    """The cells of the tables of people per insats (index.count_tables): each a figure of its row's
+    insats and its column's measure; women and men are parts of the row's total, and a 'Totalt' row's
+    cells carry the column values they sum."""
+    from index.count_tables import column_parts, parse_count_tables
+
+    out: list[Figure] = []
+    spans = sorted(chunks, key=lambda c: c.char_start)
+    rows = parse_count_tables(cleaned.text)
+    for at, row in enumerate(rows):
+        chunk = next((c for c in spans if c.char_start <= row.start < c.char_end), None)
+        if chunk is None:
+            continue
+        line = cleaned.text[row.start : row.end]
+        group = f"{report_id}:tabellrad:{row.start}"
+        measures = [c.measure for c in row.columns]
+        split = {"kvinnor", "män"} <= set(measures)
+        total_at = next((i for i, m in enumerate(measures) if m in ("deltagare", "inskrivna")), None)
+        parts = column_parts(rows, at) if row.is_sum else {}
+        for i, value in row.values.items():
+            column = row.columns[i]
+            role = "single"
+            if split and total_at is not None:
+                gender = column.measure in ("kvinnor", "män")
+                role = "total" if i == total_at else "part" if gender else "single"
+            out.append(
+                Figure(
+                    figure_id=f"{group}:{i}",
+                    report_id=report_id,
+                    chunk_id=chunk.chunk_id,
+                    page=cleaned.page_at(row.start),
+                    sentence=line,
+                    char_start=row.start,
+                    char_end=row.end,
+                    value=value,
+                    unit="personer",
+                    measure=column.measure,
+                    subject=meta.organisation if row.is_sum else row.label,
+                    period=str(row.year) if row.year else meta.period,
+                    raw=line,
+                    group=group,
+                    role=role,
+                    phrase=row_phrase(row.label, column.text.lower()),
+                    organisation=meta.organisation,
+                    section=chunk.section_at(row.start - chunk.char_start),
+                    table_row=True,
+                    column_parts=parts.get(i, []),
                 )
             )
     return out

@@ -68,6 +68,10 @@ def test_an_insats_named_by_a_common_word_counts_where_it_is_written_as_a_name(t
         ("egna", "eller", False),
         ("stora", "stark", False),
         ("deltagare", "deltagarna", True),
+        # staff are never the people they serve, though the words start alike
+        ("personal", "personer", False),
+        ("personalen", "person", False),
+        ("personal", "personalen", True),
     ],
 )
 def test_adjective_forms_are_one_word(a, b, same):
@@ -161,6 +165,43 @@ def test_bullets_after_a_colon(passage, sentence, items):
 )
 def test_a_value_over_two_years_is_a_change(question, operation):
     assert operation_of(fold(question)) == operation
+
+
+@pytest.mark.parametrize(
+    ("question", "operation"),
+    [
+        ("Vad blev avvikelsen (utfall minus budget) för Bryggan 2023?", "overrun"),
+        ("Hur stor var skillnaden mellan budget och utfall för kansliet?", "overrun"),
+        ("Differensen mot budgeten för Bryggan?", "overrun"),
+        ("Hur mycket blev utfallet mot budget för Bryggan 2023?", "overrun"),
+        # two years: a change of the budget, not a deviation from it
+        ("Hur stor var skillnaden i budget mellan 2022 och 2023?", "change"),
+        ("Hur stor var skillnaden mellan kvinnor och män i Bryggan?", "change"),
+    ],
+)
+def test_a_deviation_from_the_budget_is_an_overrun(question, operation):
+    assert operation_of(fold(question)) == operation
+
+
+@pytest.mark.parametrize(
+    ("question", "operation"),
+    [
+        ("Vilken var medelåldern bland deltagarna i Bryggan 2023?", "lookup"),
+        ("Vilket blev resultatet för 2023?", "lookup"),
+        ("Vilken var den största insatsen 2023?", "list"),
+        ("Vilka insatser hade förbundet 2023?", "list"),
+    ],
+)
+def test_one_thing_in_the_definite_form_is_a_value_not_a_list(question, operation):
+    assert operation_of(fold(question)) == operation
+
+
+def test_keyword_search_asks_for_a_value():
+    from assistant.question import Question
+
+    assert parse_ask(Question("personal Bryggan 2023")).asks_value
+    assert parse_ask(Question("medlemsavgift sandvik kommun 2023")).asks_value
+    assert not parse_ask(Question("Beskriv Bryggan")).asks_value
 
 
 @pytest.mark.parametrize(

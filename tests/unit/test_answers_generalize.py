@@ -403,6 +403,18 @@ PARAPHRASES = {
             "Med hur mycket överskreds budgeten för Bryggan i Norrvik 2023?",
             "Hur mycket mer än budgeterat kostade Bryggan i Norrvik 2023?",
             "Hur stor var budgetavvikelsen för Bryggan i Norrvik 2023?",
+            "Vad blev avvikelsen (utfall minus budget) för Bryggan i Norrvik 2023?",
+            "Hur stor var skillnaden mellan utfall och budget för Bryggan i Norrvik 2023?",
+        ],
+    ),
+    "overrun_budget_first": (
+        BRYGGAN_23_BUDGET - BRYGGAN_23_COST,
+        "kr",
+        None,
+        [
+            "Vad blev budget minus utfall för Bryggan i Norrvik 2023?",
+            "Hur stor var avvikelsen budget − utfall för Bryggan i Norrvik 2023?",
+            "Vad blev differensen (budget minus utfall) för Bryggan i Norrvik 2023?",
         ],
     ),
     "budget_used": (
@@ -623,6 +635,10 @@ UNMEETABLE = [
     ("Hur många deltagare hade Bryggan i Samordningsförbundet Västerhamn 2023?", "Västerhamn"),
     # Vägen Ut's report gives no outcome: its 25 participants do not answer who got work
     ("Hur många deltagare i Vägen Ut i Norrvik fick arbete 2023?", "arbete"),
+    # what is asked for is in no passage, though the insats and the year are
+    ("Vilken var medelåldern bland deltagarna i Bryggan i Norrvik 2023?", "medelåldern"),
+    # those who got work are the group asked about, not the answer about them
+    ("Hur många av dem som fick arbete via Bryggan i Norrvik 2023 hade kvar jobbet ett år senare?", "jobbet"),
 ]
 
 

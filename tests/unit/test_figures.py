@@ -500,3 +500,35 @@ def test_table_row_that_does_not_add_up_is_checked():
     assert web.value == abs(-21090 - (3911 - 25000))
     assert web.sources[0].quote == "Webbredaktör/ Hemsida 3 911 25 000 -21 090 50 000"
     assert all(c.ok and c.value == 0 for c in checks.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "measure"),
+    [
+        # a verb and its particle on either side of the count
+        ("Under året skrevs 31 deltagare ut.", 31, "avslutade"),
+        ("Sedan starten har 16 personer skrivits in, 9 kvinnor och 7 män.", 16, "inskrivna"),
+        ("Under 2019 skrevs 22 personer in i insatsen.", 22, "inskrivna"),
+        ("Sammantaget skrevs 122 nya deltagare in i insatserna.", 122, "nya"),
+        ("Under året har 14 deltagare skrivits ut.", 14, "avslutade"),
+    ],
+)
+def test_written_in_and_out_are_enrolled_and_finished(text, value, measure):
+    figures = [f for f in figures_in(VB2017, text) if f.unit == "personer" and f.value == value]
+    assert [f.measure for f in figures] == [measure]
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("Antalet deltagare i Testinsatsen ökade från 47 till 58 jämfört med 2016.", "deltagare"),
+        ("Antalet inskrivna ökade därmed från 62 till 71 jämfört med 2016.", "inskrivna"),
+        ("Antalet årsarbetare minskade från 12 till 9 jämfört med 2016.", "årsarbetare"),
+    ],
+)
+def test_a_change_compared_with_a_year_is_that_year_against_the_reports_own(text, measure):
+    people = {f.value: f for f in figures_in(VB2017, text) if f.unit in ("personer", "antal")}
+    first, second = sorted(people)[0:2] if "minskade" not in text else sorted(people)[::-1][0:2]
+    assert (people[first].measure, people[second].measure) == (measure, measure)
+    assert (people[first].period, people[second].period) == ("2016", "2017")
+    assert (people[first].pair_side, people[second].pair_side) == ("before", "after")

@@ -398,3 +398,37 @@ def test_check_sums_on_2020_report():
 )
 def test_sum_target(label, target):
     assert sum_target(label) == target
+
+
+@pytest.mark.parametrize(
+    ("header", "columns"),
+    [
+        ("Post 2023 2022", ["2023", "2022"]),
+        ("Medlemsavgifter (kr) 2023 2022", ["2023", "2022"]),
+        ("Belopp i kr 2016 2015", ["2016", "2015"]),
+        ("Kostnader per insats 2024 2023", ["2024", "2023"]),
+        # Not money: rows under it are not amounts in kr.
+        ("Insats 2023 2022", None),
+        # Prose that ends in years.
+        ("antalet ökade mellan 2022 och 2023", None),
+        ("Post 2023 2023", None),
+    ],
+)
+def test_labelled_year_header(header, columns):
+    from index.tables import find_header
+
+    assert find_header([header], 0) == columns
+
+
+def test_member_fee_table_with_year_columns_gives_a_figure_per_member_and_year():
+    text = (
+        "Medlemsavgifter (kr) 2023 2022\n"
+        "Försäkringskassan 2 200 000 2 100 000\n"
+        "Ängsala kommun 660 000 630 000\n"
+        "Summa 2 860 000 2 730 000\n"
+    )
+    rows = [r for r in parse_tables(text) if not r.is_sum]
+    assert [(r.label, r.values) for r in rows] == [
+        ("Försäkringskassan", {"2023": 2200000, "2022": 2100000}),
+        ("Ängsala kommun", {"2023": 660000, "2022": 630000}),
+    ]
