@@ -292,10 +292,18 @@ def admissible(
         and meets_period(figure, ask.years if years is None else years)
         and meets_org(figure, ask.organisations)
         and (not ask.full_year or is_whole_year(figure.period))
+        # 'vid årets slut 2020' is not answered by a half-year's count at 30 June
+        and (ask.moment != "end" or not ask.years or reaches_year_end(figure.period))
     )
 
 
 _SPAN = re.compile(r"(\d{4})-(\d\d)-(\d\d)\s*[–-]\s*(\d{4})-(\d\d)-(\d\d)")
+
+
+def reaches_year_end(period: str) -> bool:
+    """'2020', '2020-01-01 – 2020-12-31', '2020-07-01 – 2020-12-31' reach the end of their year."""
+    m = _SPAN.search(period)
+    return not m or m.group(5, 6) == ("12", "31")
 
 
 def is_whole_year(period: str) -> bool:

@@ -308,6 +308,16 @@ def change(ask: Ask, pool: Pool) -> Result:
             if before:
                 old, new = before, after
                 break
+    if (old is None or new is None) and len(set(ask.years)) == 1:
+        # 'förändringen av det egna kapitalet under 2016': the year against the year before it
+        y1 = ask.years[0]
+        for anchor in ranked([f for f in base if f.period == str(y1)], ask, pool):
+            old = _series_point(base, ask, pool, y1 - 1, anchor)
+            new = _series_point(base, ask, pool, y1, anchor)
+            if old and new:
+                break
+        else:
+            old = new = None
     if old is None or new is None:
         return Result([], [])
     span = f"{old.period}–{new.period}" if old.period != new.period else new.period
@@ -530,11 +540,21 @@ def _budget_row(ask: Ask, pool: Pool) -> tuple[Figure, Figure] | None:
     for f in pool.figures:
         if f.table_row and f.group and admissible(f, ask, pool=pool):
             rows.setdefault(f.group, {})[f.measure] = f
-    full = [r for r in rows.values() if "utfall" in r and "budget" in r]
+    # 'hur stor del av årsbudgeten …' at the half-year: the year's budget, where the row states it
+    column = "årsbudget" if _YEAR_BUDGET.search(fold(ask.text)) else "budget"
+    full = [r for r in rows.values() if "utfall" in r and column in r]
+    if not full and column == "årsbudget":
+        column = "budget"
+        full = [r for r in rows.values() if "utfall" in r and "budget" in r]
     if not full:
         return None
     best = max(full, key=lambda r: (fit(r["utfall"], ask, pool), r["utfall"].period))
-    return best["utfall"], best["budget"]
+    return best["utfall"], best[column]
+
+
+_YEAR_BUDGET = re.compile(
+    r"\barsbudget\w*|\bhelarsbudget\w*|\bbudget\w* for (hela )?aret\b|\bhela arets budget"
+)
 
 
 _BUDGET_FIRST = re.compile(r"\bbudget\w*\s*(?:minus|-|−|–)\s*utfall")
@@ -549,15 +569,13 @@ def overrun(ask: Ask, pool: Pool) -> Result:
     if _BUDGET_FIRST.search(fold(ask.text)):
         # 'budget minus utfall': the question's own direction (what is left of the budget)
         diff = compute.difference(outcome.value, budget.value, "kr")
-        formula = (
-            f"budget {format_swedish(budget.value, 'kr')} − utfall {format_swedish(outcome.value, 'kr')}"
-        )
+        spent, planned = format_swedish(outcome.value, "kr"), format_swedish(budget.value, "kr")
+        formula = f"{budget.measure} {planned} − utfall {spent}"
         title = f"budget mot utfall ({label})"
     else:
         diff = compute.difference(budget.value, outcome.value, "kr")
-        formula = (
-            f"utfall {format_swedish(outcome.value, 'kr')} − budget {format_swedish(budget.value, 'kr')}"
-        )
+        spent, planned = format_swedish(outcome.value, "kr"), format_swedish(budget.value, "kr")
+        formula = f"utfall {spent} − {budget.measure} {planned}"
         title = f"utfall mot budget ({label})"
     kr = _computed(
         title,

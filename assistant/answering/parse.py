@@ -26,7 +26,8 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
     ),
     (
         "budget_used",
-        r"hur (stor del|mycket|stor andel|manga procent) av budget\w*|\bforbruka\w*|\bgick at\b"
+        r"hur (stor del|mycket|stor andel|manga procent) av (?:ars|helars)?budget\w*"
+        r"|\bforbruka\w*|\bgick at\b"
         r"|\butnyttja\w*|\banvandes av budget|\bbudget\w* (anvandes|utnyttjades)",
     ),
     (
@@ -190,6 +191,9 @@ def names_in(text: str, organisations: list[str], subject_names: list[str]) -> l
     return list(dict.fromkeys(found))
 
 
+_TOOK_PART = re.compile(r"\b(?:tog|tagit|tar) del (?:av|i)\b", re.IGNORECASE)
+
+
 def _without_names(folded: str, names: Sequence[str]) -> str:
     for name in sorted(names, key=len, reverse=True):
         folded = re.sub(rf"(?<!\w){re.escape(fold(name))}(?!\w)", " ", folded)
@@ -197,7 +201,8 @@ def _without_names(folded: str, names: Sequence[str]) -> str:
 
 
 def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type: ignore[assignment]
-    text = question.text
+    # 'tog del av X' is 'deltog i X': the verb's particle is not what is counted
+    text = _TOOK_PART.sub("deltog i", question.text)
     folded = fold(text)
     names = names_in(text, list(question.organisations), list(subject_names))
     # the operation is read without the names: 'Steg för steg' is an insats, not 'steg' (rose)

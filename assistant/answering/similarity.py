@@ -15,7 +15,8 @@ from index.lexical import fold, stem
 
 _WORD = re.compile(r"[^\W\d_]+")
 # Nouns for the people an insats serves, beyond the ones extraction maps to 'deltagare'.
-_PEOPLE_EXTRA = ("unga", "ungdom", "elev", "klient", "inskriv", "individ", "person", "deltag")
+# 'deltog' is the verb of 'deltagare': 'hur många deltog …' counts the participants.
+_PEOPLE_EXTRA = ("unga", "ungdom", "elev", "klient", "inskriv", "individ", "person", "deltag", "deltog")
 PEOPLE_SIMILARITY = 0.7
 # Words for the staff who do the work: reports count them in årsarbetare, tjänster or by role.
 _STAFF = (

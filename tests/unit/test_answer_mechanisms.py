@@ -223,3 +223,18 @@ def test_is_whole_year(period, whole):
 )
 def test_a_question_about_the_whole_year(question, full_year):
     assert parse_ask(parse_question(question)).full_year is full_year
+
+
+@pytest.mark.parametrize(
+    ("period", "reaches"),
+    [
+        ("2020", True),
+        ("2020-01-01 – 2020-12-31", True),
+        ("2020-07-01 – 2020-12-31", True),
+        ("2020-01-01 – 2020-06-30", False),
+    ],
+)
+def test_a_count_at_the_years_end_needs_a_period_that_reaches_it(period, reaches):
+    from assistant.answering.operands import reaches_year_end
+
+    assert reaches_year_end(period) is reaches

@@ -25,7 +25,11 @@ TEXT = (
     "Insats Deltagare Kvinnor Män Avslutade Arbete Studier\n"
     + "".join(f"{name} {' '.join(map(str, vals))}\n" for name, vals in ROWS.items())
     + f"Totalt {STATED_TOTAL} 51 49 40 13 6\n\n"
-    "Fyrbåken\n\nFyrbåken är en insats för unga vuxna i Lindås kommun med stöd av två coacher.\n"
+    "Fyrbåken\n\nFyrbåken är en insats för unga vuxna i Lindås kommun med stöd av två coacher.\n\n"
+    "Ekonomi\n\nTabell 3. Kostnader per insats januari–juni 2021 (kr)\n"
+    "Insats Utfall Budget Avvikelse Årsbudget\n"
+    "Fyrbåken 200 000 300 000 -100 000 600 000\n"
+    "Nästa steg 150 000 150 000 0 300 000\n"
 )
 
 
@@ -62,6 +66,18 @@ def test_table_cells_answer(engine, question, value):
     answer = engine.ask(question)
     assert answer.supported and answer.figures, answer.answer
     assert answer.figures[0].value == pytest.approx(value, abs=0.05), (question, answer.figures[0])
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("Hur stor del av årsbudgeten för Fyrbåken användes 2021?", round(200_000 / 600_000 * 100, 1)),
+        ("Hur stor del av budgeten för Fyrbåken användes 2021?", round(200_000 / 300_000 * 100, 1)),
+    ],
+)
+def test_the_years_budget_when_the_question_names_it(engine, question, value):
+    answer = engine.ask(question)
+    assert answer.figures and answer.figures[0].value == pytest.approx(value, abs=0.05), answer.figures[:1]
 
 
 def test_the_sum_row_is_checked_against_the_rows(engine):
