@@ -260,8 +260,11 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
         # the number's own clause first: one sentence may give the opening and the closing balance
         score += moment_fit(ask.moment, figure.phrase) or moment_fit(ask.moment, figure.sentence)
     elif moment_fit("end", figure.phrase):
-        score -= 0.5  # 'vid utgången av 2023 var 18 inskrivna' is not the year's count of participants
-    if figure.table_row and figure.measure != "utfall" and not _PLAN_WORDS.search(fold(ask.text)):
+        # 'vid utgången av 2023 var 18 inskrivna' is not the year's count of participants (a balance at
+        # the year's end is still the year's balance, so amounts lose less)
+        score -= 1.0 if figure.unit == "personer" else 0.5
+    plan = _PLAN_WORDS.search(fold(ask.text))
+    if figure.table_row and figure.unit == "kr" and figure.measure != "utfall" and not plan:
         score -= 0.5  # a table's budget and deviation columns answer only a question about the plan
     return score
 
@@ -270,7 +273,8 @@ _AT_END = re.compile(
     r"utgaende|utgang|\bvid (arets|periodens) slut|31 december|-12-31|\bslutet av|\bkvar\b(?! fran)"
 )
 _AT_START = re.compile(
-    r"ingaende|\bvid (arets|periodens) borjan|1 januari|-01-01|\bborjan av|\bkvar fran|\bfran foregaende ar"
+    r"ingaende|\bingang\w*|\bvid (arets|periodens) borjan|1 januari|-01-01|\bborjan av|\bkvar fran"
+    r"|\bfran foregaende ar"
 )
 
 

@@ -311,9 +311,12 @@ def change(ask: Ask, pool: Pool) -> Result:
     if (old is None or new is None) and len(set(ask.years)) == 1:
         # 'förändringen av det egna kapitalet under 2016': the year against the year before it
         y1 = ask.years[0]
-        for anchor in ranked([f for f in base if f.period == str(y1)], ask, pool):
-            old = _series_point(base, ask, pool, y1 - 1, anchor)
-            new = _series_point(base, ask, pool, y1, anchor)
+        # an amount (a balance) as it stood at each year's end, not an opening balance stated in the same
+        # year; a count of people is the year's count, not who was left at its end
+        at_end = replace(ask, moment=ask.moment or "end") if ask.unit == "kr" else ask
+        for anchor in ranked([f for f in base if f.period == str(y1)], at_end, pool):
+            old = _series_point(base, at_end, pool, y1 - 1, anchor)
+            new = _series_point(base, at_end, pool, y1, anchor)
             if old and new:
                 break
         else:

@@ -142,7 +142,7 @@ def _between_years(folded: str) -> bool:
 # A point of the period, not a measure: 'när 2024 var slut', 'vid årets utgång', 'i början av året'.
 # 'kvar' is who remains at the end ('fanns kvar i slutet'), or at the start when carried over ('kvar från')
 _END = re.compile(r"\b(slut|slutet|utgang\w*|utgaende|bokslutsdag\w*)\b|\b31 december\b|\bkvar\b(?! fran)")
-_START = re.compile(r"\b(borjan|borjat|ingaende|inledning)\b|\b1 januari\b|\bkvar fran\b")
+_START = re.compile(r"\b(borjan|borjat|ingaende|ingangen|inledning)\b|\b1 januari\b|\bkvar fran\b")
 _MOMENT_WORDS = frozenset("slut slutet utgang utgangen utgaende borjan ingaende kvar".split())
 
 

@@ -20,9 +20,9 @@ OUTCOMES: tuple[tuple[str, str], ...] = (
     (r"sjukersattning|aktivitetsersattning", "till sjuk-/aktivitetsersättning"),
     (r"annan insats", "till annan insats"),
     (r"avslut|\blamna(de|t|r)\b|\b(skrevs|skrivits) ut\b|\butskriv", "avslutade"),
+    (r"\bnya\b", "nya"),  # before 'inskrivna': '47 nya deltagare skrevs in' counts the new ones
     (r"inskriv|\b(skrevs|skrivits) in\b", "inskrivna"),
     (r"riskgrupp", "i riskgrupp"),
-    (r"\bnya\b", "nya"),
 )
 
 

@@ -93,6 +93,7 @@ def test_adjective_root(word, root):
         ("Hur stort var det egna kapitalet den 31 december 2023?", "end"),
         ("Hur stort var det ingående egna kapitalet 2024?", "start"),
         ("Vad var kassan i början av året?", "start"),
+        ("Hur stort var det egna kapitalet vid ingången av 2023?", "start"),
         ("Hur stort var det egna kapitalet 2024?", None),
     ],
 )
@@ -108,6 +109,7 @@ def test_moment_of_the_period(question, moment):
         ("start", "Ingående eget kapital 2024-01-01 var 1 253 000 kr", 1.0),
         ("end", "Utgående balans 2023-12-31: 400 000 kr", 1.0),
         ("end", "Förbundet hade 12 deltagare", 0.0),
+        ("end", "Det egna kapitalet uppgick till 2 340 000 kr vid ingången av 2023", -1.0),
     ],
 )
 def test_moment_fit(moment, clause, score):
