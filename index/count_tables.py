@@ -43,7 +43,7 @@ _COLUMN_WORDS: dict[str, str] = {
 }
 # Words that may join the next or previous one into a single column: 'varav nya', 'till arbete',
 # 'arbete/studier', 'kvar 31/12'.
-_JOINERS = {"varav", "till", "i", "gick", "eller"}
+_JOINERS = {"varav", "darav", "till", "i", "gick", "eller"}
 _ROW_COLUMN = {"insats", "insatser", "insatsen", "projekt", "verksamhet", "aktivitet", "namn", "kommun"}
 _DATE_TAIL = re.compile(r"^(?:\d{1,2}/\d{1,2}|\d{4}-\d\d-\d\d|\d{1,2}\s*dec)$")
 _SUM = re.compile(r"^(?:totalt|summa|samtliga|alla insatser|total)\b", re.IGNORECASE)
@@ -70,6 +70,8 @@ class CountRow:
     end: int
     year: int | None
     """A year the table's caption or header names ('Tabell 1. Deltagare per insats 2022')."""
+    header_start: int = 0
+    """Where the table's header line starts: the whole table, header included, is not prose."""
 
 
 def count_columns(line: str) -> tuple[CountColumn, ...] | None:
@@ -182,6 +184,7 @@ def parse_count_tables(text: str) -> list[CountRow]:
                     start=start,
                     end=offsets[j] + len(line.rstrip()),
                     year=year,
+                    header_start=offsets[i],
                 )
             )
             found += 1
@@ -192,8 +195,12 @@ def parse_count_tables(text: str) -> list[CountRow]:
 
 
 def table_spans(rows: list[CountRow]) -> list[tuple[int, int]]:
-    """The text spans of the rows: figures read from them as prose are the table's, and dropped."""
-    return [(r.start, r.end) for r in rows]
+    """The text span of each table, header to last row: figures read from it as prose are dropped."""
+    spans: dict[int, tuple[int, int]] = {}
+    for r in rows:
+        start, _ = spans.get(r.table, (r.header_start, r.end))
+        spans[r.table] = (start, r.end)
+    return list(spans.values())
 
 
 def column_parts(rows: list[CountRow], at: int) -> dict[int, list[float]]:

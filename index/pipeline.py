@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from index.extract.scope import ScopedRegistry
 
 #: Bump when cleaning or chunking changes so indexes are re-chunked (vectors are reused by text hash).
-PIPELINE_VERSION = 30
+PIPELINE_VERSION = 35
 ANALYZERS = ("char4", "stem")
 #: Batches embedded per model call (length-sorted within the call): 2.7 → 3.2 passages/s on 96 passages.
 EMBED_GROUP_BATCHES = 8
@@ -295,6 +295,7 @@ def _build(
 ) -> IndexResult:
     from index.chunk import chunk_report
     from index.clean import clean_report
+    from index.count_tables import parse_count_tables, table_spans
     from index.extract import table_row_figures
     from index.extract.rows import count_table_figures
     from index.load import ReportLoadError, load_report
@@ -310,6 +311,7 @@ def _build(
 
     new_chunks: list[Chunk] = []
     table_figures: list[Figure] = []
+    count_spans: dict[str, list[tuple[int, int]]] = {}
     lexicon = shared_lexicon() if todo else None
     clock.start("läser in", len(todo))
     for done, path in enumerate(todo):
@@ -356,7 +358,9 @@ def _build(
         chunks = chunk_report(report_id, loaded.meta, cleaned, loaded.headings or None)
         new_chunks.extend(chunks)
         table_figures.extend(table_row_figures(report_id, loaded.meta, cleaned, chunks))
-        table_figures.extend(count_table_figures(report_id, loaded.meta, cleaned, chunks))
+        count_rows = parse_count_tables(cleaned.text)
+        table_figures.extend(count_table_figures(report_id, loaded.meta, cleaned, chunks, count_rows))
+        count_spans[report_id] = table_spans(count_rows)
         (result.changed if rel in old_ids else result.added).append(report_id)
         if loaded.missing_meta:
             result.missing_meta[report_id] = loaded.missing_meta
@@ -414,7 +418,7 @@ def _build(
     store.close()  # a build inside the assistant (Ctrl+R) must not keep the new generation's files open
 
     clock.start("siffror", len(new_chunks))
-    figures = _figures(live, kept_ids, new_chunks, table_figures, chunks, entries, clock)
+    figures = _figures(live, kept_ids, new_chunks, table_figures, chunks, entries, clock, count_spans)
     save_figures(build, figures.figures)
     (build / SUBJECTS).write_text(figures.registry.to_json(), encoding="utf-8")
     checkpoint(settings, "figures-saved")
@@ -474,19 +478,11 @@ def _section_items(chunks, entries):
             yield org, c.report_id, label
 
 
-def _count_table_spans(table_figures: list[Figure]) -> dict[str, list[tuple[int, int]]]:
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for f in table_figures:
-        if f.unit == "personer":
-            spans.setdefault(f.report_id, []).append((f.char_start, f.char_end))
-    return spans
-
-
 def _inside(spans, offset: int) -> bool:
     return any(a <= offset < b for a, b in spans)
 
 
-def _figures(live, kept_ids, new_chunks, table_figures, chunks, entries, clock) -> _FigureSet:
+def _figures(live, kept_ids, new_chunks, table_figures, chunks, entries, clock, tables=None) -> _FigureSet:
     """Figures of new chunks are extracted; kept reports' figures come from the live generation. Subjects
     are resolved against a registry of every section of the same organisation, so a new report can join
     its insats to the same insats in the organisation's older reports, and never to another
@@ -501,7 +497,7 @@ def _figures(live, kept_ids, new_chunks, table_figures, chunks, entries, clock) 
         registry.of(entries[chunk.report_id].meta.organisation).add_aliases_from_text(chunk.text)
     kept = [f for f in load_figures(live) if f.report_id in kept_ids] if live and kept_ids else []
     fresh: list[Figure] = list(table_figures)
-    tables = _count_table_spans(table_figures)
+    tables = tables or {}
     for chunk in new_chunks:
         prose = extract_figures(chunk, entries[chunk.report_id].meta, "")
         # a count table read as prose is one long 'sentence' whose numbers take the wrong words

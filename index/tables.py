@@ -48,12 +48,17 @@ _NAMED = {
     "differens": "avvikelse",
     "årsbudget": "årsbudget",
     "arsbudget": "årsbudget",
+    "helårsbudget": "årsbudget",
+    "helarsbudget": "årsbudget",
+    "prognos": "prognos",
+    "helårsprognos": "prognos",
 }
 _NAMED_OCR = [
     (re.compile(r"^(utfall|budget)jan-?$"), None),  # 'Utfalljan-' / 'budgetjan-': 'jan–dec' glued on
     (re.compile(r"^in[gq]\S?ende$"), "ingående"),  # Ingående, OCR 'Ingaende'
     (re.compile(r"^utg\S?ende$"), "utgående"),
 ]
+_WHOLE_YEAR = {"helår", "helar", "helåret", "helaret"}
 _QUALIFIERS = {"periodens", "aktuell", "ackumulerat", "ackumulerad", "års-", "ars-", "helårs-", "helars-"}
 _YEAR_PREFIXES = {"års-", "ars-", "helårs-", "helars-"}
 # A sentence that names columns ('Sammanställning av utfall och budget') is not a header.
@@ -188,7 +193,12 @@ def _named_columns(line: str) -> list[str] | None:
     toks = _tokens(_DESCRIBED.sub(r"\1 ", line))
     if not toks or any(_is_amount(t) for t in toks) or _PROSE_WORDS & set(toks):
         return None
-    named = [_named(t) or "bokslut" for t in toks if _named(t) or t == "bokslut"]
+    named: list[str] = []
+    for t in toks:
+        if t in _WHOLE_YEAR and named and named[-1] == "budget":
+            named[-1] = "årsbudget"  # 'Budget helår' in a half-year report is the year's budget
+        elif _named(t) or t == "bokslut":
+            named.append(_named(t) or "bokslut")
     words = [n for n in named if n != "bokslut"]
     if len(words) < 2 or len(named) < 0.3 * len(toks):
         return None
@@ -523,10 +533,47 @@ def _unchecked_problem(alternatives: int, blank_reading: bool) -> str | None:
     return " och ".join(reasons) + "; kolumnerna ger ingen kontroll" if reasons else None
 
 
-def split_row(line: str, columns: list[str], difference: Difference = "utfall-budget") -> RowSplit:
-    """Cut a table line into its label and one value per column (see the module docstring)."""
+_CELL_GAP = re.compile(r"\s{2,}|\t")
+_CELL_NUMBER = re.compile(r"^([-−–]?)(\d{1,3}(?: \d{3})*)$")
+
+
+def _spaced_cells(line: str, count: int) -> tuple[str, list[float]] | None:
+    """'Kansli      1 150      548      1 120' -> ('Kansli', [1150, 548, 1120]) when the line's last `count`
+    cells, set apart by two or more spaces, are each a number with its thousands spaced by one."""
+    cells = [c for c in _CELL_GAP.split(line.strip()) if c]
+    if len(cells) < count + 1:
+        return None
+    tail = cells[-count:]
+    parsed = [_CELL_NUMBER.match(c) for c in tail]
+    if not all(parsed):
+        return None
+    label = " ".join(cells[:-count]).strip()
+    if not label or any(_CELL_NUMBER.match(c) for c in cells[:-count]):
+        return None
+    values = [(-1 if m.group(1) else 1) * float(m.group(2).replace(" ", "")) for m in parsed]  # type: ignore[union-attr]
+    return label, values
+
+
+def split_row(
+    line: str, columns: list[str], difference: Difference = "utfall-budget", original: str | None = None
+) -> RowSplit:
+    """Cut a table line into its label and one value per column (see the module docstring). `original`
+    is the line as extracted, before cleaning joined its runs of spaces: where they set the columns
+    apart, they decide the split."""
     label, groups = _numeric_tail(line)
     checked = all(c in columns for c in CHECKED)
+    spaced = _spaced_cells(original if original is not None else line, len(columns))
+    if spaced is not None and original is not None:
+        # the label as cleaned (OCR repaired); the digits must be the same ones the cleaned line has
+        same = "".join(g.digits for g in groups) == "".join(str(int(abs(v))) for v in spaced[1])
+        spaced = (label.strip(), spaced[1]) if same and label.strip() else None
+    if spaced is not None:
+        # the columns are set apart by runs of spaces and each cell is one number: no guessing needed
+        cells_label, values = spaced
+        split = dict(zip(columns, values, strict=True))
+        consistent = (residual(split, difference) == 0) if checked else None
+        problem = None if consistent is not False else f"raden ger inte {relation(difference)}"
+        return RowSplit(cells_label, split, consistent, 1, problem)
     if not groups or len(groups) > MAX_GROUPS:
         problem = "raden saknar tal" if not groups else "för många siffergrupper för en tabellrad"
         return RowSplit(label, {}, False if checked else None, 0, problem)
@@ -691,8 +738,9 @@ def table_scale(head_lines: list[str]) -> float:
     return 1.0
 
 
-def parse_tables(text: str) -> list[TableRow]:
-    """Every data row under every table header of a report's text, in order."""
+def parse_tables(text: str, original_of=None) -> list[TableRow]:
+    """Every data row under every table header of a report's text, in order. `original_of(start, end)`
+    gives a span's original text (its runs of spaces kept), where the text was cleaned."""
     spans = _line_spans(text)
     lines = [text[a:b] for a, b in spans]
     rows: list[TableRow] = []
@@ -707,8 +755,9 @@ def parse_tables(text: str) -> list[TableRow]:
         difference = _difference_for(body, lines, header.columns)
         scale = table_scale(lines[max(0, header.first - 3) : header.last + 1])
         for r in body:
-            split = split_row(lines[r.index], header.columns, difference)
             a, b = spans[r.index]
+            original = original_of(a, b) if original_of else None
+            split = split_row(lines[r.index], header.columns, difference, original)
             raw = text[a:b]
             start = a + len(raw) - len(raw.lstrip())
             rows.append(

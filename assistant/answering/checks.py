@@ -84,6 +84,7 @@ def checks_for(figures: Sequence[Figure]) -> list[FigureOut]:
                     row["utfall"].value, row["budget"].value, row[deviation].value, direction
                 )
                 out.append(_check_out(relation(direction), row["utfall"], check, members))
+    out += _equity_checks(figures)
     for total in (f for f in figures if len(f.column_parts) >= 2):
         # a table's 'Totalt'/'Summa' cell against the rows above it in its column
         check = compute.check_parts(total.value, total.column_parts, total.unit)
@@ -109,6 +110,35 @@ def checks_for(figures: Sequence[Figure]) -> list[FigureOut]:
                 continue
             check = compute.check_percentage(pct.value, part, whole.value, pct.approx)
             out.append(_check_out(f"angiven andel {outcome}", pct, check, [pct, *parts, whole]))
+    return out
+
+
+def _equity_checks(figures: Sequence[Figure]) -> list[FigureOut]:
+    """'Eget kapital uppgick vid årets ingång till A. Med periodens resultat på R uppgår det egna kapitalet
+    per den 30 juni till B': within one passage, B should be A + R."""
+    from assistant.answering.operands import moment_fit
+
+    out: list[FigureOut] = []
+    for chunk_id in dict.fromkeys(f.chunk_id for f in figures if f.measure == "eget kapital"):
+        here = sorted((f for f in figures if f.chunk_id == chunk_id and f.unit == "kr"), key=_offset)
+        equity = [f for f in here if f.measure == "eget kapital"]
+        opening = next(
+            (f for f in equity if moment_fit("start", f.phrase) > 0 or f.pair_side == "before"), None
+        )
+        if opening is None:
+            continue
+        result = next((f for f in here if f.measure == "resultat" and _offset(f) > _offset(opening)), None)
+        if result is None:
+            continue
+        closing = next(
+            (f for f in equity if _offset(f) > _offset(result) and moment_fit("start", f.phrase) <= 0), None
+        )
+        if closing is None:
+            continue
+        check = compute.check_parts(closing.value, [opening.value, result.value], "kr")
+        out.append(
+            _check_out("eget kapital: ingående + resultat", closing, check, [opening, result, closing])
+        )
     return out
 
 

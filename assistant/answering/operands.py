@@ -296,12 +296,19 @@ def admissible(
         and meets_period(figure, ask.years if years is None else years)
         and meets_org(figure, ask.organisations)
         and (not ask.full_year or is_whole_year(figure.period))
-        # 'vid årets slut 2020' is not answered by a half-year's count at 30 June
-        and (ask.moment != "end" or not ask.years or reaches_year_end(figure.period))
+        # 'vid årets slut 2020' is not answered by a half-year's count at 30 June ('kvar vid
+        # halvårsskiftet' is: the end of its own period)
+        and (not (ask.years and _YEAR_END.search(fold(ask.text))) or reaches_year_end(figure.period))
     )
 
 
 _SPAN = re.compile(r"(\d{4})-(\d\d)-(\d\d)\s*[–-]\s*(\d{4})-(\d\d)-(\d\d)")
+
+
+_YEAR_END = re.compile(
+    r"\barets (slut|utgang)|\butgangen av (aret|(19|20)\d\d)|\b31 december|\barsskiftet"
+    r"|\bnar (19|20)\d\d var slut|\bslutet av (aret|(19|20)\d\d)"
+)
 
 
 def reaches_year_end(period: str) -> bool:

@@ -543,16 +543,25 @@ def _budget_row(ask: Ask, pool: Pool) -> tuple[Figure, Figure] | None:
     for f in pool.figures:
         if f.table_row and f.group and admissible(f, ask, pool=pool):
             rows.setdefault(f.group, {})[f.measure] = f
-    # 'hur stor del av årsbudgeten …' at the half-year: the year's budget, where the row states it
-    column = "årsbudget" if _YEAR_BUDGET.search(fold(ask.text)) else "budget"
-    full = [r for r in rows.values() if "utfall" in r and column in r]
-    if not full and column == "årsbudget":
-        column = "budget"
-        full = [r for r in rows.values() if "utfall" in r and "budget" in r]
-    if not full:
-        return None
-    best = max(full, key=lambda r: (fit(r["utfall"], ask, pool), r["utfall"].period))
-    return best["utfall"], best[column]
+    text = fold(ask.text)
+    # 'vad beräknas X kosta för helåret enligt prognosen': the forecast, where the row states one
+    spent = "prognos" if _FORECAST.search(text) and any("prognos" in r for r in rows.values()) else "utfall"
+    # 'hur stor del av årsbudgeten …' at the half-year: the year's budget, where the row states it; a
+    # table with only the year's budget ('Budget helår') has no other
+    wanted = (
+        ("årsbudget", "budget")
+        if _YEAR_BUDGET.search(text) or spent == "prognos"
+        else ("budget", "årsbudget")
+    )
+    for column in wanted:
+        full = [r for r in rows.values() if spent in r and column in r]
+        if full:
+            best = max(full, key=lambda r: (fit(r[spent], ask, pool), r[spent].period))
+            return best[spent], best[column]
+    return None
+
+
+_FORECAST = re.compile(r"\bprognos\w*|\bberakna\w*|\bvantas\b|\bfor helaret\b")
 
 
 _YEAR_BUDGET = re.compile(
@@ -560,7 +569,10 @@ _YEAR_BUDGET = re.compile(
 )
 
 
-_BUDGET_FIRST = re.compile(r"\bbudget\w*\s*(?:minus|-|−|–)\s*utfall")
+# 'budget minus utfall', 'hur mycket lägre än budget': what is left of the budget
+_BUDGET_FIRST = re.compile(
+    r"\bbudget\w*\s*(?:minus|-|−|–)\s*utfall|\b(?:lagre|mindre) an budget|\bunder budget"
+)
 
 
 def overrun(ask: Ask, pool: Pool) -> Result:
@@ -573,13 +585,13 @@ def overrun(ask: Ask, pool: Pool) -> Result:
         # 'budget minus utfall': the question's own direction (what is left of the budget)
         diff = compute.difference(outcome.value, budget.value, "kr")
         spent, planned = format_swedish(outcome.value, "kr"), format_swedish(budget.value, "kr")
-        formula = f"{budget.measure} {planned} − utfall {spent}"
-        title = f"budget mot utfall ({label})"
+        formula = f"{budget.measure} {planned} − {outcome.measure} {spent}"
+        title = f"{budget.measure} mot {outcome.measure} ({label})"
     else:
         diff = compute.difference(budget.value, outcome.value, "kr")
         spent, planned = format_swedish(outcome.value, "kr"), format_swedish(budget.value, "kr")
-        formula = f"utfall {spent} − {budget.measure} {planned}"
-        title = f"utfall mot budget ({label})"
+        formula = f"{outcome.measure} {spent} − {budget.measure} {planned}"
+        title = f"{outcome.measure} mot {budget.measure} ({label})"
     kr = _computed(
         title,
         label,
@@ -652,7 +664,8 @@ def per_unit(ask: Ask, pool: Pool) -> Result:
         count = max(people, key=lambda f: (f.role == "total", f.value))
         if not count.value:
             continue
-        r = compute.per_unit(amount.value, count.value, "kr")
+        # a cost is often written with a minus sign in a budget table ('Ankaret -1 372'): it is still a cost
+        r = compute.per_unit(abs(amount.value), count.value, "kr")
         return Result(
             [
                 _computed(

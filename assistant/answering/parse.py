@@ -33,6 +33,7 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
     (
         "overrun",
         r"\boverskr\w*|mer an budget\w*|\bover budget|mindre an budget\w*|\bunder budget"
+        r"|\b(hogre|lagre|dyrare|billigare) an budget\w*"
         r"|\bbudgetoverskridande|\bbudgetavvik\w*|\bavvek\w* \w* ?(fran|mot) budget|\bjamfort med budget\w*"
         r"|\bbudgeterat"
         # 'avvikelsen (utfall minus budget)', 'skillnaden mellan budget och utfall', 'utfall mot budget'
@@ -120,7 +121,8 @@ def operation_of(folded: str) -> Operation:
 def _first_operation(folded: str) -> Operation:
     for operation, pattern in OPERATIONS:
         if re.search(pattern, folded):
-            if operation == "list" and re.match(r"\s*(vilken|vilket|vad)\b", folded) and _value_noun(folded):
+            value_asked = _value_noun(folded) or _VALUE_VERB.search(folded)
+            if operation == "list" and re.match(r"\s*(vilken|vilket|vad)\b", folded) and value_asked:
                 return "lookup"  # "vilket resultat …", "vad kostade …": a value, not a list
             if operation == "list" and _ONE_DEFINITE.match(folded):
                 return "lookup"  # "vilken var medelåldern …": one thing in the definite form, not a list
@@ -128,6 +130,8 @@ def _first_operation(folded: str) -> Operation:
     return "lookup"
 
 
+# 'vad kostade …', 'vad beräknas X kosta', 'vad betalade kommunen': a value, not a list
+_VALUE_VERB = re.compile(r"\b(kost\w*|betala\w*|uppg(ick|ar)|beraknas|budgeter\w*)\b")
 _ONE_DEFINITE = re.compile(
     r"\s*(?:vilken|vilket) (?:var|ar|blev|har varit) (?!den\b|det\b)\w{3,}(?:en|et|an|rn|ln)\b"
 )
@@ -269,7 +273,14 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
         subset=bool(_SUBSET.search(folded)) and operation == "lookup",
         items=items,
         moment=moment_of(folded),
-        full_year=bool(re.search(r"\bhelar\w*|\bhela (?:aret|verksamhetsaret|rakenskapsaret)", folded)),
+        full_year=bool(
+            # 'helårsbudgeten' names a column, not the period asked about
+            re.search(
+                r"\bhelar(?!sbudget|sprognos)\w*"
+                r"|\bhela (?:aret|verksamhetsaret|rakenskapsaret|(?:19|20)\d\d)\b",
+                folded,
+            )
+        ),
     )
 
 

@@ -35,6 +35,8 @@ from index.lexical import fold
 from index.models import Chunk, Figure, NumberMention, ReportMeta
 
 _GOING = re.compile(r"\s+(?:har\s+)?(?:gick|gått|kom|kommit|fick|fått|började|övergick)\b", re.I)
+# 'gick åtta vidare till egen försörjning': the verb of going before the number
+_GOING_BEFORE = re.compile(r"\b(?:gick|har gått|kom|övergick|återgick)\s+$", re.I)
 # A capitalised word right after digits starts the next label of a list or table ('1 300 000 Nya individ
 # och strukturella insatser'): the number counts nothing the words after it say.
 _LABEL_NEXT = re.compile(r"\s+[A-ZÅÄÖ]")
@@ -198,7 +200,11 @@ def _classify(
                 measure = f"{measure} {outcome}"
         elif (
             outcome
-            and (people_context or _GOING.match(text[m.end :]))
+            and (
+                people_context
+                or _GOING.match(text[m.end :])
+                or _GOING_BEFORE.search(text[max(0, m.start - 16) : m.start])
+            )
             and not _LABEL_NEXT.match(text[m.end :])
         ):
             unit, measure = "personer", outcome  # 'Tolv gick till arbete': only people go to work

@@ -8,15 +8,24 @@ import re
 from index.lexical import fold
 
 OUTCOMES: tuple[tuple[str, str], ...] = (
-    (r"arbete (eller|och|/) ?studier|arbete/studier|studier eller arbete", "till arbete eller studier"),
+    (
+        r"arbete (eller|och|/) ?(studier|utbildning)|arbete/studier|(studier|utbildning) eller arbete",
+        "till arbete eller studier",
+    ),
+    # 'gick vidare till egen försörjning genom arbete' is work
+    (r"egen forsorjning (genom|via|i form av) (arbete|anstallning|jobb)", "till arbete"),
     (r"till egen forsorjning", "till egen försörjning"),  # not "att nå egen försörjning" (the target group)
     (r"sysselsattning", "till sysselsättning"),
     (
         r"\b(till|i) (arbete\b|jobb(et)?\b)|\b(fatt|fick|fa|skaffat) (ett )?(arbete|jobb\b)"
-        r"|lonearbete|anstall",
+        r"|lonearbete|anstall|\b(borja\w*|paborja\w*) (att )?arbeta\b",
         "till arbete",
     ),
-    (r"(till|i) studier|studerar|studera|heltidsstudier", "till studier"),
+    (
+        r"(till|i) studier|studerar|studera|heltidsstudier"
+        r"|\b(borja\w*|paborja\w*) (en |sin )?(studier|utbildning)",
+        "till studier",
+    ),
     (r"sjukersattning|aktivitetsersattning", "till sjuk-/aktivitetsersättning"),
     (r"annan insats", "till annan insats"),
     (r"avslut|\blamna(de|t|r)\b|\b(skrevs|skrivits) ut\b|\butskriv", "avslutade"),

@@ -18,7 +18,7 @@ def table_row_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[Ch
     out: list[Figure] = []
     spans = sorted(chunks, key=lambda c: c.char_start)
     sums = sum_row_parts(cleaned)
-    for row in parse_tables(cleaned.text):
+    for row in parse_tables(cleaned.text, cleaned.mapped.original_slice):
         if not row.values or (row.is_sum and not row.label):
             continue
         if row.consistent is False and row.alternatives > 1:
@@ -49,7 +49,7 @@ def table_row_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[Ch
                     unit="kr",
                     measure=measure,
                     subject=row.label,
-                    period=column if column.isdigit() else meta.period,
+                    period=column if column.isdigit() else _column_period(column, meta),
                     raw=line,
                     group=group,
                     role="single",
@@ -68,15 +68,23 @@ def sum_row_parts(cleaned) -> dict[tuple[int, str], list[float]]:
     from index.tables import check_sums, parse_tables
 
     out: dict[tuple[int, str], list[float]] = {}
-    for check in check_sums(parse_tables(cleaned.text)):
+    for check in check_sums(parse_tables(cleaned.text, cleaned.mapped.original_slice)):
+        rows = (check.row, *check.parts)
+        if any(r.alternatives > 1 and r.consistent is not True for r in rows):
+            continue  # a row whose digits could be split more ways than one: a sum of guesses proves nothing
         for column in check.columns:
             if column.missing:
                 continue  # a row without this column: the sum cannot be checked from the rows
-            out[(check.row.start, column.column)] = [p.values[column.column] for p in check.parts]
+            if any(p.values[column.column] == column.stated for p in check.parts):
+                continue  # a part as large as the sum: a subtotal among the rows, not a part of it
+            # in kronor, as the sum row's own figure is ('(tkr)' tables scale every row)
+            out[(check.row.start, column.column)] = [p.values[column.column] * p.scale for p in check.parts]
     return out
 
 
-def count_table_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[Chunk]) -> list[Figure]:
+def count_table_figures(
+    report_id: str, meta: ReportMeta, cleaned, chunks: list[Chunk], rows=None
+) -> list[Figure]:
     """The cells of the tables of people per insats (index.count_tables): each a figure of its row's
     insats and its column's measure; women and men are parts of the row's total, and a 'Totalt' row's
     cells carry the column values they sum."""
@@ -84,7 +92,7 @@ def count_table_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[
 
     out: list[Figure] = []
     spans = sorted(chunks, key=lambda c: c.char_start)
-    rows = parse_count_tables(cleaned.text)
+    rows = parse_count_tables(cleaned.text) if rows is None else rows
     for at, row in enumerate(rows):
         chunk = next((c for c in spans if c.char_start <= row.start < c.char_end), None)
         if chunk is None:
@@ -126,3 +134,14 @@ def count_table_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[
                 )
             )
     return out
+
+
+_WHOLE_YEAR_COLUMNS = ("årsbudget", "prognos")
+
+
+def _column_period(column: str, meta: ReportMeta) -> str:
+    """A half-year report's 'Budget helår' and 'Prognos helår' are of the whole year, its utfall of the
+    half-year: the column says which."""
+    if column in _WHOLE_YEAR_COLUMNS and len(meta.years) == 1:
+        return str(meta.years[0])
+    return meta.period

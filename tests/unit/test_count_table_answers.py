@@ -94,3 +94,23 @@ def test_the_table_is_not_read_as_prose(engine):
         if f.report_id == "lindas_2021" and not f.table_row and f.value in {v[0] for v in ROWS.values()}
     ]
     assert wrong == []
+
+
+EQUITY_OPENING, EQUITY_RESULT, EQUITY_CLOSING = 1_500_000, 120_000, 1_660_000  # 40 000 too much
+
+
+def test_equity_is_checked_against_the_opening_balance_and_the_result(tmp_path):
+    text = (
+        "Delårsrapport januari–juni 2021\n\nEkonomi\n\n"
+        f"Eget kapital uppgick vid årets ingång till {EQUITY_OPENING:,} kr. ".replace(",", " ")
+        + f"Med periodens resultat på {EQUITY_RESULT:,} kr uppgår det egna kapitalet ".replace(",", " ")
+        + f"per den 30 juni 2021 till {EQUITY_CLOSING:,} kr.\n".replace(",", " ")
+    )
+    write_report(
+        tmp_path / "c", "lindas_dr", text, title="Delårsrapport 2021", organisation=ORG, period="2021"
+    )
+    settings = Settings(corpus_dir=tmp_path / "c", data_dir=tmp_path / "d", model="fake")
+    build_index(settings, FakeEmbedder())
+    answer = Engine(settings, FakeEmbedder()).ask("Stämmer det egna kapitalet per 30 juni 2021?")
+    failed = [f for f in answer.figures if f.kind == "check" and f.ok is False]
+    assert failed and failed[0].value == EQUITY_CLOSING - EQUITY_OPENING - EQUITY_RESULT, answer.figures

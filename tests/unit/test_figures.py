@@ -482,7 +482,8 @@ def test_table_rows_become_figures_sharing_one_group_per_row():
     for label, row in by_label.items():
         assert len({f.group for f in row}) == 1 and all(f.unit == "kr" for f in row)
         assert all(f.sentence.startswith(label) and f.sentence in text for f in row)
-        assert all(f.period == meta.period for f in row)
+        # the half-year's utfall, budget and avvikelse; the year's budget is of the whole year
+        assert all(f.period == (str(meta.years[0]) if f.measure == "årsbudget" else meta.period) for f in row)
     assert {f.page for f in by_label["Piteå, Tidsam"]} == {21}
     assert {f.chunk_id for f in by_label["Piteå, Tidsam"]} == {"dr#1"}
     assert {f.page for f in by_label["Webbredaktör/ Hemsida"]} == {20}
@@ -532,3 +533,21 @@ def test_a_change_compared_with_a_year_is_that_year_against_the_reports_own(text
     assert (people[first].measure, people[second].measure) == (measure, measure)
     assert (people[first].period, people[second].period) == ("2016", "2017")
     assert (people[first].pair_side, people[second].pair_side) == ("before", "after")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "measure"),
+    [
+        ("27 unga avslutades under året. Elva började arbeta, sju påbörjade utbildning.", 11, "till arbete"),
+        ("27 unga avslutades under året. Elva började arbeta, sju påbörjade utbildning.", 7, "till studier"),
+        (
+            "Av de 21 avslut som gjordes gick åtta vidare till egen försörjning genom arbete.",
+            8,
+            "till arbete",
+        ),
+        ("Av de 21 avslut som gjordes gick åtta vidare till egen försörjning genom arbete.", 21, "avslutade"),
+    ],
+)
+def test_other_words_for_work_and_studies(text, value, measure):
+    found = {f.value: f.measure for f in figures_in(VB2017, text) if f.unit == "personer"}
+    assert found.get(value) == measure, found
