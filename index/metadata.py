@@ -147,7 +147,7 @@ def infer_meta(path: Path, text: str, first_pages: str | None = None) -> Inferre
     """Organisation, type, period and title read from the title page (`first_pages`, default the start
     of `text`) first, then the file name, then guessed from the body; `sources` says which for each field.
     A word in the body never overrides the title page or the file name."""
-    page = read_title_page(text if first_pages is None else first_pages)
+    page = read_title_page(text if first_pages is None else first_pages, body=text)
     stem = path.stem
     sources: dict[str, str] = {}
 
@@ -294,7 +294,7 @@ def _uncapitalise(line: str) -> str:
     return lowered[0].upper() + lowered[1:] if lowered[0].isalpha() else line.title()
 
 
-def read_title_page(text: str) -> TitlePage:
+def read_title_page(text: str, body: str = "") -> TitlePage:
     """Title, type, organisation and period from the title lines of the first page(s)."""
     lines = title_lines(text)
     title_at, report_type = _title_line(lines)
@@ -306,7 +306,7 @@ def read_title_page(text: str) -> TitlePage:
         if nxt and (title.endswith((",", "och")) or nxt[0].islower() or nxt[0] in "–-" or _only_period(nxt)):
             title = f"{title} {nxt}"
     years, period = _title_period(title, lines)
-    return TitlePage(title, report_type, _title_organisation(lines), period, years)
+    return TitlePage(title, report_type, _title_organisation(lines, body or text), period, years)
 
 
 def _only_period(line: str) -> bool:
@@ -433,19 +433,17 @@ _PUBLISHERS = (
 )
 
 
-def _title_organisation(lines: list[str]) -> str | None:
-    """A federation named on the title page; else the one publisher a title line names (a line listing
-    several is the federation's members, not its publisher)."""
+def _title_organisation(lines: list[str], body: str = "") -> str | None:
+    """A federation named on the title page, in one form whatever form the page uses ('Hällebygdens
+    samordningsförbund' and 'Finsam Hällebygden' are 'Samordningsförbundet Hällebygden', so one
+    federation's reports are one organisation); else the one publisher a title line names (a line
+    listing several is the federation's members, not its publisher)."""
     for line in lines:
         for form, pattern in enumerate(_FEDERATION_NAMES):
             if m := pattern.search(line):
                 name = _federation_name(m["name"], whole_line=_name_ends_line(line, m))
                 if name:
-                    return (
-                        f"Samordningsförbundet {name}",
-                        f"{m['name']} samordningsförbund",
-                        f"Finsam {name}",
-                    )[form]
+                    return f"Samordningsförbundet {_without_genitive(name, body) if form == 1 else name}"
     for line in lines:
         if len(line.split()) > 6 or any(c.isdigit() for c in line):
             continue  # a publisher stands on a line of its own
@@ -454,6 +452,15 @@ def _title_organisation(lines: list[str]) -> str | None:
             m, label = found[0]
             return label or m[0]
     return None
+
+
+def _without_genitive(name: str, body: str) -> str:
+    """'Hällebygdens' -> 'Hällebygden' when the report writes the name without the genitive -s too;
+    'Borås' and 'Kramfors' stay as they are."""
+    if not name.endswith("s") or len(name) < 4:
+        return name
+    base = name[:-1]
+    return base if re.search(rf"\b{re.escape(base)}\b(?!s)", body) else name
 
 
 def _name_ends_line(line: str, m: re.Match[str]) -> bool:

@@ -259,6 +259,9 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
     if ask.moment:
         # the number's own clause first: one sentence may give the opening and the closing balance
         score += moment_fit(ask.moment, figure.phrase) or moment_fit(ask.moment, figure.sentence)
+        # 'minskade från 2 533 960 till 1 845 720 kr': the first number is where the period started
+        if figure.pair_side:
+            score += 1.0 if (figure.pair_side == "after") == (ask.moment == "end") else -1.0
     elif moment_fit("end", figure.phrase):
         # 'vid utgången av 2023 var 18 inskrivna' is not the year's count of participants (a balance at
         # the year's end is still the year's balance, so amounts lose less)

@@ -114,3 +114,21 @@ def test_equity_is_checked_against_the_opening_balance_and_the_result(tmp_path):
     answer = Engine(settings, FakeEmbedder()).ask("Stämmer det egna kapitalet per 30 juni 2021?")
     failed = [f for f in answer.figures if f.kind == "check" and f.ok is False]
     assert failed and failed[0].value == EQUITY_CLOSING - EQUITY_OPENING - EQUITY_RESULT, answer.figures
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("Hur stort var det egna kapitalet vid årets slut 2021?", 1_800_000),
+        ("Hur stort var det egna kapitalet vid årets början 2021?", 2_000_000),
+    ],
+)
+def test_the_two_numbers_of_a_change_are_the_periods_start_and_end(tmp_path, question, value):
+    text = "Årsredovisning 2021\n\nEget kapital minskade under 2021 från 2 000 000 till 1 800 000 kr."
+    write_report(
+        tmp_path / "c", "lindas_ar", text, title="Årsredovisning 2021", organisation=ORG, period="2021"
+    )
+    settings = Settings(corpus_dir=tmp_path / "c", data_dir=tmp_path / "d", model="fake")
+    build_index(settings, FakeEmbedder())
+    answer = Engine(settings, FakeEmbedder()).ask(question)
+    assert answer.figures and answer.figures[0].value == value, answer.figures[:2]

@@ -229,7 +229,7 @@ PROSE = (
             "rapport.pdf",
             "Delårsrapport\njanuari–juni 2021\nFinsam Gävleborg",
             "Delårsrapport",
-            "Finsam Gävleborg",
+            "Samordningsförbundet Gävleborg",  # one federation, one name, whatever form the page uses
             "2021-01-01 – 2021-06-30",
         ),
         (
@@ -287,3 +287,17 @@ def test_what_is_only_guessed_is_said_so():
     inferred = infer_meta(Path("dokument.txt"), text)
     assert inferred.meta.organisation == "Samordningsförbundet Norra Bohuslän"
     assert inferred.sources["organisation"] == GUESS and inferred.sources["period"] == GUESS
+
+
+@pytest.mark.parametrize(
+    ("title_page", "body", "organisation"),
+    [
+        ("Hällebygdens samordningsförbund\nÅrsredovisning 2023", "Insatser i Hällebygden.", "Hällebygden"),
+        ("Finsam Hällebygden\nDelårsrapport 2024", "", "Hällebygden"),
+        ("Kramfors samordningsförbund\nÅrsredovisning 2023", "Insatser i kommunen.", "Kramfors"),
+        ("Borås samordningsförbund\nÅrsredovisning 2023", "Insatser i Borås.", "Borås"),
+    ],
+)
+def test_a_federations_name_in_any_form_is_one_organisation(title_page, body, organisation):
+    text = f"{title_page}\n\n{body} Under året har förbundet finansierat fyra insatser i länet och mer."
+    assert infer_meta(Path("x.txt"), text).meta.organisation == f"Samordningsförbundet {organisation}"
