@@ -55,7 +55,7 @@ DURATIONS: dict[str, str] = {
 _NOT_NOUNS = frozenset(
     "av st stycken nya ar var blev kvar gick har hade fick till fran med i pa om under per procent kr "
     "kronor tkr mkr som vilket varav darav respektive resp ca cirka totalt sammanlagt jamfort "
-    "mot an jamforelse vidare".split()
+    "mot an jamforelse vidare borjade paborjade atergick overgick slutade fortsatte flyttade".split()
 )
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 

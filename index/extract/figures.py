@@ -34,7 +34,9 @@ from index.extract.sentences import SentenceSpan, sentences
 from index.lexical import fold
 from index.models import Chunk, Figure, NumberMention, ReportMeta
 
-_GOING = re.compile(r"\s+(?:har\s+)?(?:gick|gått|kom|kommit|fick|fått|började|övergick)\b", re.I)
+_GOING = re.compile(
+    r"\s+(?:har\s+)?(?:gick|gått|kom|kommit|fick|fått|började|påbörjade|övergick|återgick)\b", re.I
+)
 # 'gick åtta vidare till egen försörjning': the verb of going before the number
 _GOING_BEFORE = re.compile(r"\b(?:gick|har gått|kom|övergick|återgick)\s+$", re.I)
 # A capitalised word right after digits starts the next label of a list or table ('1 300 000 Nya individ

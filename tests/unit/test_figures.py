@@ -546,6 +546,9 @@ def test_a_change_compared_with_a_year_is_that_year_against_the_reports_own(text
             "till arbete",
         ),
         ("Av de 21 avslut som gjordes gick åtta vidare till egen försörjning genom arbete.", 21, "avslutade"),
+        # a verb after the number is no counted noun: 'Nio började …' counts people who began something
+        ("Samtliga avslutades. Nio började arbeta och sex påbörjade utbildning.", 9, "till arbete"),
+        ("Samtliga avslutades. Nio började arbeta och sex påbörjade utbildning.", 6, "till studier"),
     ],
 )
 def test_other_words_for_work_and_studies(text, value, measure):
