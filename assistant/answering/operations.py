@@ -15,6 +15,7 @@ from assistant.answering.operands import (
     admissible,
     asked_text,
     fit,
+    is_whole_year,
     names_measure,
     own_phrase,
     ranked,
@@ -274,8 +275,13 @@ def _series_point(
         and (like is None or ((f.measure == like.measure or _same_kind(f, like)) and same_insats(f, like)))
         and (like is None or f.unit == like.unit)
     ]
-    # a report may call the year's participants 'inskrivna' and the next 'deltagare': the same kind
-    return max(points, key=lambda f: (round(fit(f, ask, pool), 1), f.role == "total", f.value), default=None)
+    # a report may call the year's participants 'inskrivna' and the next 'deltagare': the same kind; a
+    # year is compared by its whole-year figure where there is one, not by a half-year's
+    return max(
+        points,
+        key=lambda f: (is_whole_year(f.period), round(fit(f, ask, pool), 1), f.role == "total", f.value),
+        default=None,
+    )
 
 
 def change(ask: Ask, pool: Pool) -> Result:
@@ -292,13 +298,14 @@ def change(ask: Ask, pool: Pool) -> Result:
     old = new = None
     if len(ask.years) >= 2:
         y0, y1 = min(ask.years), max(ask.years)
-        for anchor in ranked([f for f in base if f.period in (str(y0), str(y1))], ask, pool):
-            old = _series_point(base, ask, pool, y0, anchor)
-            new = _series_point(base, ask, pool, y1, anchor)
-            if old and new:
-                break
-        else:
-            old = new = None
+        anchors = ranked([f for f in base if f.period in (str(y0), str(y1))], ask, pool)
+        # a year against a year: a pair of whole years first, a half-year only where nothing else is stated
+        pairs = [
+            (_series_point(base, ask, pool, y0, a), _series_point(base, ask, pool, y1, a)) for a in anchors
+        ]
+        pairs = [(o, n) for o, n in pairs if o and n]
+        whole = [(o, n) for o, n in pairs if is_whole_year(o.period) and is_whole_year(n.period)]
+        old, new = (whole or pairs or [(None, None)])[0]
     if old is None or new is None:
         pairs = [
             f for f in base if f.pair_side == "after" and (not ask.years or f.period == str(max(ask.years)))
@@ -472,7 +479,12 @@ def _same_kind(a: Figure, b: Figure) -> bool:
     if a.unit != b.unit:
         return False
     people = a.unit == "personer" and a.measure in _PEOPLE_TOTALS and b.measure in _PEOPLE_TOTALS
-    return a.measure == b.measure or people
+    # what a member pays is 'tilldelning' in one report's sentence and a plain amount in another's list
+    paid = a.unit == "kr" and {a.measure, b.measure} <= _PAID
+    return a.measure == b.measure or people or paid
+
+
+_PAID = frozenset({"tilldelning", "belopp", "medlemsavgift", "medlemsavgifter"})
 
 
 def total(ask: Ask, pool: Pool) -> Result:

@@ -198,6 +198,15 @@ def names_in(text: str, organisations: list[str], subject_names: list[str]) -> l
 _TOOK_PART = re.compile(r"\b(?:tog|tagit|tar) del (?:av|i)\b", re.IGNORECASE)
 
 
+_FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS) - {"ar"}  # 'ar' is 'år' as often as 'är'
+
+
+def _unaccented_stopword(word: str) -> bool:
+    """'an' typed for 'än', 'for' for 'för': a stopword written without its å/ä/ö."""
+    lower = word.lower()
+    return lower == fold(lower) and lower in _FOLDED_STOPWORDS
+
+
 def _without_names(folded: str, names: Sequence[str]) -> str:
     for name in sorted(names, key=len, reverse=True):
         folded = re.sub(rf"(?<!\w){re.escape(fold(name))}(?!\w)", " ", folded)
@@ -227,6 +236,7 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
         and w.lower() not in item_words
         and number_word_value(w.lower()) is None
         and w.lower() not in STOPWORDS
+        and not _unaccented_stopword(w)
         and fold(w) not in QUESTION_WORDS
         and fold(w) not in _OPERATION_WORDS
         and fold(w) not in _MOMENT_WORDS
