@@ -26,7 +26,6 @@ def table_row_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[Ch
         chunk = next((c for c in spans if c.char_start <= row.start < c.char_end), None)
         if chunk is None:
             continue
-        line = cleaned.text[row.start : row.end]
         group = f"{report_id}:rad:{row.start}"
         for column, value in row.values.items():
             measure = (
@@ -37,26 +36,23 @@ def table_row_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[Ch
                 else (row.heading.lower() or "belopp")  # 'Medlemsavgifter (kr) 2023 2022': of that
             )
             out.append(
-                Figure(
-                    figure_id=f"{group}:{column}",
-                    report_id=report_id,
-                    chunk_id=chunk.chunk_id,
-                    page=cleaned.page_at(row.start),
-                    sentence=line,
-                    char_start=row.start,
-                    char_end=row.end,
+                _cell_figure(
+                    report_id,
+                    meta,
+                    cleaned,
+                    chunk,
+                    row.start,
+                    row.end,
+                    f"{group}:{column}",
                     value=value * row.scale,
                     unit="kr",
                     measure=measure,
                     subject=row.label,
                     period=column if column.isdigit() else _column_period(column, meta),
-                    raw=line,
                     group=group,
                     role="single",
                     phrase=row_phrase(row.label, f"{row.heading} {column}".strip()),
-                    organisation=meta.organisation,
                     section=row.section or chunk.section,
-                    table_row=True,
                     column_parts=sums.get((row.start, column), []) if row.is_sum else [],
                 )
             )
@@ -97,7 +93,6 @@ def count_table_figures(
         chunk = next((c for c in spans if c.char_start <= row.start < c.char_end), None)
         if chunk is None:
             continue
-        line = cleaned.text[row.start : row.end]
         group = f"{report_id}:tabellrad:{row.start}"
         measures = [c.measure for c in row.columns]
         split = {"kvinnor", "män"} <= set(measures)
@@ -110,30 +105,47 @@ def count_table_figures(
                 gender = column.measure in ("kvinnor", "män")
                 role = "total" if i == total_at else "part" if gender else "single"
             out.append(
-                Figure(
-                    figure_id=f"{group}:{i}",
-                    report_id=report_id,
-                    chunk_id=chunk.chunk_id,
-                    page=cleaned.page_at(row.start),
-                    sentence=line,
-                    char_start=row.start,
-                    char_end=row.end,
+                _cell_figure(
+                    report_id,
+                    meta,
+                    cleaned,
+                    chunk,
+                    row.start,
+                    row.end,
+                    f"{group}:{i}",
                     value=value,
                     unit="personer",
                     measure=column.measure,
                     subject=meta.organisation if row.is_sum else row.label,
                     period=str(row.year) if row.year else meta.period,
-                    raw=line,
                     group=group,
                     role=role,
                     phrase=row_phrase(row.label, column.text.lower()),
-                    organisation=meta.organisation,
                     section=chunk.section_at(row.start - chunk.char_start),
-                    table_row=True,
                     column_parts=parts.get(i, []),
                 )
             )
     return out
+
+
+def _cell_figure(
+    report_id: str, meta: ReportMeta, cleaned, chunk: Chunk, start: int, end: int, figure_id: str, **fields
+) -> Figure:
+    """One cell of a table row: the row's line is its sentence and quote, in the report's organisation."""
+    line = cleaned.text[start:end]
+    return Figure(
+        figure_id=figure_id,
+        report_id=report_id,
+        chunk_id=chunk.chunk_id,
+        page=cleaned.page_at(start),
+        sentence=line,
+        char_start=start,
+        char_end=end,
+        raw=line,
+        organisation=meta.organisation,
+        table_row=True,
+        **fields,
+    )
 
 
 _WHOLE_YEAR_COLUMNS = ("årsbudget", "prognos")
