@@ -5,9 +5,10 @@
     Totalt 166 96 65 97 27 14
 
 A header is a line whose words, after an optional name for the row column ('Insats', 'Projekt'), are all
-count columns (at least three); a row is a label followed by exactly one whole number per column. Read as
-prose, such a table is one long 'sentence' whose numbers take the wrong words; read as a table each cell
-is a figure of its row and column, and a 'Totalt' row can be checked against the rows above it."""
+count columns (at least three, or two after a word for the row column); a row is a label followed by
+exactly one whole number per column. Read as prose, such a table is one long 'sentence' whose numbers
+take the wrong words; read as a table each cell is a figure of its row and column, and a 'Totalt' row
+can be checked against the rows above it."""
 
 from __future__ import annotations
 
@@ -83,6 +84,7 @@ def count_columns(line: str) -> tuple[CountColumn, ...] | None:
     i = 0
     while i < len(words) and words[i] in _ROW_COLUMN:
         i += 1
+    named_rows = i > 0
     columns: list[CountColumn] = []
     while i < len(words):
         w = words[i]
@@ -117,7 +119,10 @@ def count_columns(line: str) -> tuple[CountColumn, ...] | None:
             i += 1
         columns.append(CountColumn(_COLUMN_WORDS[w], text))
     people = {c.measure for c in columns}
-    if len(columns) < 3 or len(people) < 3:
+    # Two count columns make a header only after a word for the row column ('Insats Inskrivna
+    # Avslutade'): two count words alone may be a line of prose or a caption.
+    least = 2 if named_rows else 3
+    if len(columns) < least or len(people) < least:
         return None
     return tuple(columns)
 

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from index.extract.scope import ScopedRegistry
 
 #: Bump when cleaning or chunking changes so indexes are re-chunked (vectors are reused by text hash).
-PIPELINE_VERSION = 37
+PIPELINE_VERSION = 38
 ANALYZERS = ("char4", "stem")
 #: Batches embedded per model call (length-sorted within the call): 2.7 → 3.2 passages/s on 96 passages.
 EMBED_GROUP_BATCHES = 8
@@ -293,11 +293,12 @@ def _low_confidence_note(path: Path, confidence: float | None) -> str | None:
 def _build(
     settings, embedder, clock, build, live, old, kept, todo, hashes, problems, removed, reusable_vectors
 ) -> IndexResult:
+    from index.breakdowns import breakdown_spans, parse_breakdowns
     from index.chunk import chunk_report
     from index.clean import clean_report
     from index.count_tables import parse_count_tables, table_spans
     from index.extract import table_row_figures
-    from index.extract.rows import count_table_figures
+    from index.extract.rows import breakdown_figures, count_table_figures
     from index.load import ReportLoadError, load_report
     from index.scan import OcrUnavailable
 
@@ -360,7 +361,9 @@ def _build(
         table_figures.extend(table_row_figures(report_id, loaded.meta, cleaned, chunks))
         count_rows = parse_count_tables(cleaned.text)
         table_figures.extend(count_table_figures(report_id, loaded.meta, cleaned, chunks, count_rows))
-        count_spans[report_id] = table_spans(count_rows)
+        breakdowns = parse_breakdowns(cleaned.text)
+        table_figures.extend(breakdown_figures(report_id, loaded.meta, cleaned, chunks, breakdowns))
+        count_spans[report_id] = table_spans(count_rows) + breakdown_spans(breakdowns)
         (result.changed if rel in old_ids else result.added).append(report_id)
         if loaded.missing_meta:
             result.missing_meta[report_id] = loaded.missing_meta

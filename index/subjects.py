@@ -62,6 +62,13 @@ _DECIMAL = re.compile(r"\d,\d")
 MAX_NAME_WORDS = 8
 
 
+# 'X bytte namn till Y', 'X byter namn till Y', 'X har bytt namn till Y', 'X heter numera Y'
+_RENAME = re.compile(
+    r"\b(?:bytte|byter|har bytt|bytt|byta) namn till |\bheter (?:numera|nu|sedan \d{4}) ", re.IGNORECASE
+)
+_RENAME_HINT = re.compile(r"namn till|heter (?:numera|nu|sedan)", re.IGNORECASE)
+
+
 def _normal(text: str) -> str:
     text = re.sub(r"[–—−]", "-", text)
     text = re.sub(r"(?<=[a-zåäöé])-\s*\n\s*(?=[a-zåäö])", "", text)  # word broken over a line
@@ -514,9 +521,9 @@ class SubjectRegistry:
     def add_aliases_from_text(self, text: str) -> int:
         """Aliases defined in running text: 'Arbetsmarknadstorget (AMT)', 'MoA (Motivera och aktivera)'.
         The words before the parenthesis must name a known subject exactly. Returns how many were added."""
+        added = self._renames(text) if _RENAME_HINT.search(text) else 0
         if "(" not in text:  # most passages define nothing; normalising them all cost seconds
-            return 0
-        added = 0
+            return added
         norm = _normal(text)
         for m in _PAREN.finditer(norm):
             inner = m.group(1).strip()
@@ -538,6 +545,49 @@ class SubjectRegistry:
                             added += 1
                 break
         return added
+
+    def _renames(self, text: str) -> int:
+        """'Lotsen … bytte namn till Arbetslotsen': two known subjects that are one insats under its old
+        and new name. The old one's forms become aliases of the new one, so the old report's figures are
+        the same insats's (a change between the years joins them). Both names must be known subjects at
+        the same place: a rename is never guessed from a word that names nothing."""
+        merged = 0
+        norm = _normal(text)
+        for m in _RENAME.finditer(norm):
+            stop = norm.rfind(". ", 0, m.start())
+            sentence_start = stop + 2 if stop >= 0 else 0
+            before = self.find_in_text(norm[sentence_start : m.start()]) or self._named_at_start(
+                norm[sentence_start : m.start()]
+            )
+            after = norm[m.end() :].split()[: MAX_NAME_WORDS // 2]
+            new = next(
+                (
+                    found[0]
+                    for n in range(len(after), 0, -1)
+                    if len(found := self._exact(" ".join(after[:n]).strip(".,;:"))) == 1
+                ),
+                None,
+            )
+            old = before[-1] if before else None
+            if old is None or new is None or old is new or old.place != new.place:
+                continue
+            self._cache.clear()
+            new.aliases.update({old.name, *old.aliases} - {new.name})
+            new.reports.update(old.reports)
+            del self.subjects[old.key]
+            new.name = self._display_name(new)
+            merged += 1
+        return merged
+
+    def _named_at_start(self, clause: str) -> list[Subject]:
+        """The known subject a clause starts with ('Lotsen permanentades …'): a one-word name of a common
+        noun is found by its place as the sentence's subject, where a search of the text would skip it."""
+        words = clause.split()[: MAX_NAME_WORDS // 2]
+        for n in range(len(words), 0, -1):
+            found = self._exact(" ".join(words[:n]).strip(".,;:"))
+            if len(found) == 1:
+                return found
+        return []
 
     @staticmethod
     def _defines(name: str, inner: str) -> bool:

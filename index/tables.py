@@ -231,10 +231,16 @@ def _labelled_years(toks: list[str]) -> list[str] | None:
     """'Post 2023 2022', 'Medlemsavgifter (kr) 2023 2022': a few words naming the row column, then two
     or more distinct years that head the value columns. Prose ('ökade mellan 2022 och 2023') has verbs
     and small words, and its years are not all at the end."""
+    toks = list(toks)
+    unit = bool(toks) and toks[-1] in _UNIT_WORDS and len(toks) >= 3
+    if unit:
+        toks.pop()  # 'Medlemsavgifter 2024 (kr)': the unit after the year
     years: list[str] = []
     while toks and _YEAR.match(toks[-1]):
         years.insert(0, toks.pop())
-    if len(years) < 2 or len(set(years)) != len(years) or not toks or len(toks) > 4:
+    # One year heads a column only when the header also says its unit: 'Medlemsavgifter 2024 (kr)'
+    # over 'Försäkringskassan 1 200 000' is a list of amounts, 'Medlemsavgifter 2023' alone may be a title.
+    if len(years) < (1 if unit else 2) or len(set(years)) != len(years) or not toks or len(toks) > 4:
         return None
     if max(map(int, years)) - min(map(int, years)) > 10:
         return None
@@ -244,6 +250,7 @@ def _labelled_years(toks: list[str]) -> list[str] | None:
     return years if _MONEY_HEADING.search(" ".join(toks)) else None
 
 
+_UNIT_WORDS = {"kr", "tkr", "mkr", "kronor"}
 _GENERIC_HEADING = {"post", "poster", "belopp", "i", "kr", "tkr", "mkr", "kronor", "tusen", "not"}
 
 

@@ -158,7 +158,7 @@ def _preceding(figures: Sequence[Figure], anchor: Figure, sentences: int = 5) ->
     own = _offset(anchor) - anchor.sentence.find(anchor.raw)
     earlier = [x for x in starts if x <= own][-sentences:]
     lowest = earlier[0] if earlier else own
-    return [f for f in figures if lowest <= _offset(f) <= _offset(anchor) + len(anchor.sentence)]
+    return [f for f in figures if lowest <= _offset(f) < own + len(anchor.sentence)]
 
 
 def _check_out(label: str, anchor: Figure, check: compute.Check, sources: Sequence[Figure]) -> FigureOut:

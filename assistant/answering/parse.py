@@ -26,7 +26,8 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
     ),
     (
         "budget_used",
-        r"hur (stor del|mycket|stor andel|manga procent) av (?:ars|helars)?budget\w*"
+        r"hur (stor del|mycket|stor andel|manga procent) av (?:den |det |de )?(?:ars|helars)?budget\w*"
+        r"|\bbudget\w*(?: \w+){0,4} (anvandes|forbrukades|utnyttjades)\b"
         r"|\bforbruka\w*|\bgick at\b"
         r"|\butnyttja\w*|\banvandes av budget|\bbudget\w* (anvandes|utnyttjades)",
     ),
@@ -68,7 +69,8 @@ _OPERATION_WORDS = frozenset(
     steg sjönk höjdes höjde sänktes sänkte gick åt förbrukades utnyttjades användes utfall går jämnt upp
     januari februari mars april maj juni juli augusti september oktober november december halvåret
     halvår första andra tertialet kvartalet helåret perioden mellan redovisade redovisas anges angiven angivna
-    uppgiven räkna upp namnge hur många mycket stor vilka
+    uppgiven räkna upp namnge hur många mycket stor vilka innan före föregående förra efter därpå därefter
+    dessförinnan
     vilken vilket vem vad när kom fick var blev hade har är ska skulle kunde år året åren under
     """.split()
 )
@@ -101,13 +103,40 @@ _CHANGE_VERB = re.compile(
 )
 
 
+# 'än året innan', 'jämfört med föregående år': the year before the one the question names
+_YEAR_BEFORE = re.compile(r"\b(?:aret|aaret) (?:innan|fore|dessforinnan)\b|\bforegaende ar\w*|\bforra aret\b")
+_YEAR_AFTER = re.compile(r"\b(?:aret) (?:efter|darpa|darefter)\b|\bfoljande ar\w*")
+
+
+def years_asked(text: str, folded: str) -> tuple[int, ...]:
+    """The years a question names, with the year before (or after) the one it names when it says so."""
+    years = {int(y) for y in _YEAR.findall(text)}
+    if len(years) == 1:
+        (year,) = years
+        if _YEAR_BEFORE.search(folded):
+            years.add(year - 1)
+        if _YEAR_AFTER.search(folded):
+            years.add(year + 1)
+    return tuple(sorted(years))
+
+
+# 'procent av deltagarna' names a whole; 'ökningen i procent av anmälningarna' names what changed
+_SHARE_OF = re.compile(
+    r"^(?!.*\b(okning\w*|minskning\w*|forandring\w*|okade|minskade)\b.*\bprocent av\b).*\bprocent av\b"
+)
+_COMPARED = re.compile(r"\b(fler|farre|mer|mindre|hogre|lagre|storre)\b(?: \S+){0,8} an\b")
+
+
 def operation_of(folded: str) -> Operation:
     if (
         re.search(r"\bprocent\b", folded)
-        and _CHANGE_VERB.search(folded)
+        and (_CHANGE_VERB.search(folded) or _COMPARED.search(folded))
         and not re.search(r"\bandel|\bhur stor del", folded)
+        and not _SHARE_OF.search(folded)
     ):
-        return "change"  # 'med hur många procent ökade …' is a change in percent, not a share
+        # 'med hur många procent ökade …', 'hur många procent fler … än året innan': a change in
+        # percent, not a share
+        return "change"
     operation = _first_operation(folded)
     if (
         operation in ("lookup", "list")
@@ -274,7 +303,7 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
         part=part,
         whole=whole,
         names=tuple(names),
-        years=tuple(sorted({int(y) for y in _YEAR.findall(text)})),
+        years=years_asked(text, folded),
         organisations=tuple(question.organisations),
         unit=unit,
         percent=bool(re.search(r"\bprocent\w*|%|\bprocentuell", folded)),

@@ -36,6 +36,20 @@ _STAFF = (
 )
 
 
+# Other words reports use interchangeably, each class as folded prefixes: a board that 'sammanträdde sju
+# gånger' had seven 'möten'; 'hur många gånger träffades styrelsen' asks for them.
+WORD_CLASSES: tuple[tuple[str, ...], ...] = (
+    ("sammantrad", "sammantratt", "mote", "moten", "motte", "traffa", "traffar", "gang"),
+)
+CLASS_SIMILARITY = 0.7
+
+
+@lru_cache(maxsize=65536)
+def _word_class(word: str) -> int | None:
+    folded = fold(word)
+    return next((i for i, c in enumerate(WORD_CLASSES) if folded.startswith(c)), None)
+
+
 def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
@@ -87,6 +101,8 @@ def word_similarity(a: str, b: str) -> float:
     dice = 2 * len(ta & tb) / (len(ta) + len(tb))
     if (_is_people(a) and _is_people(b)) or (_is_staff(a) and _is_staff(b)):
         dice = max(dice, PEOPLE_SIMILARITY)
+    elif (cls := _word_class(a)) is not None and cls == _word_class(b):
+        dice = max(dice, CLASS_SIMILARITY)
     return dice if dice >= 0.5 else 0.0
 
 

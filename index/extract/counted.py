@@ -126,7 +126,7 @@ _NOUN_BEFORE = re.compile(r"antal(?:et)?\s+(\w+)\s+(?:är|var|uppgick till|uppg�
 
 # 'Antalet deltagare i Vägen Framåt ökade från 47 till 58': the count is named before the change verb.
 _CHANGE_BEFORE = re.compile(
-    r"\bantal(?:et)?\s+(\w+)(?:\s+\S+){0,5}?\s+(?:okade|minskade|steg|sjonk|forandrades|gick (?:upp|ned|ner))"
+    r"\bantal(?:et)?\s+(\w+)(?:\s+\S+){0,8}?\s+(?:okade|minskade|steg|sjonk|forandrades|gick (?:upp|ned|ner))"
     r"(?:\s+\w+){0,2}?\s+fran(?:\s+[\d ]+\s+till)?\s*$"
 )
 

@@ -22,11 +22,13 @@ from index.extract.counted import (
 )
 from index.extract.money import money_measure
 from index.extract.outcomes import (
+    STATUS_OUTCOMES,
     outcome_after,
     outcome_after_paren,
     outcome_before,
     outcome_in,
     outcome_of_split_verb,
+    outcomes_in,
 )
 from index.extract.pairs import from_to_pairs
 from index.extract.phrase import phrase_of
@@ -98,6 +100,26 @@ def extract_figures(chunk: Chunk, meta: ReportMeta, subject: str) -> list[Figure
     return figures
 
 
+_SUPINE = re.compile(r"(tt|at|it)$")
+# '…, vilket motsvarar 45 procent', '…, dvs. 45 %': the percent restates the clause before it
+_RESTATES = re.compile(
+    r"(?:vilket|det|som) (?:motsvarar|motsvarade|utgor|utgjorde|blir|ar|var)\s*$"
+    r"|\b(?:dvs|d v s|det vill saga)\.?\s*$"
+)
+
+
+def _restated_outcome(text: str, start: int) -> str | None:
+    """The outcome a restating percent is a share of: where the clause before it says people went
+    ('12 fått ett arbete och 5 gått vidare till studier, vilket motsvarar 45 procent')."""
+    before = text[:start]
+    if not _RESTATES.search(fold(before).rstrip(" ,")):
+        return None
+    found = [o for o in outcomes_in(before) if o not in STATUS_OUTCOMES]
+    if {"till arbete", "till studier"} <= set(found) or "till arbete eller studier" in found:
+        return "till arbete eller studier"
+    return found[0] if len(found) == 1 else None
+
+
 def _pair_from_to(chunk, sent, mentions, made, figures, meta, subject, period, section) -> None:
     """'ökade från 34 till 51 deltagare': 34 is the same measure as 51, one period earlier when the
     sentence says so; both carry the pair's id and their side."""
@@ -165,7 +187,11 @@ def _classify(
     if unit == "kr":
         measure = money_measure(text[: m.start])
     elif unit == "procent":
-        outcome = outcome_after(text, m.end, limit) or outcome_after_paren(text, m.end)
+        outcome = (
+            outcome_after(text, m.end, limit)
+            or outcome_after_paren(text, m.end)
+            or _restated_outcome(text, m.start)
+        )
         if _FINANCING.search(text) and not outcome:
             measure = "andel av finansieringen"
         else:
@@ -179,6 +205,9 @@ def _classify(
         if m.word and m.value == 1 and not (after and re.match(r"kvinna|man$|icke", fold(after[0]))):
             return None  # "en/ett" is an article unless it counts one person ("en kvinna till studier")
         noun = counted_noun(after, prose=m.word) or counted_before(text, m.start)
+        went = outcome_in(" ".join(after[:4])) if noun and noun[0] == "antal" else None
+        if went and _SUPINE.search(fold(noun[1])):
+            noun = ("personer", went)  # '12 fått ett arbete', '4 påbörjat studier': the verb of an outcome
         if noun is None and _OF_THOSE.search(text[: m.start]) and re.match(r"\s+som\b", text[m.end :]):
             noun = ("personer", "deltagare")  # 'Av de 40 som avslutade …': the pronoun's people
         if noun and noun[0] == "antal" and outcome_in(noun[1]):

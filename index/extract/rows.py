@@ -128,6 +128,47 @@ def count_table_figures(
     return out
 
 
+def breakdown_figures(
+    report_id: str, meta: ReportMeta, cleaned, chunks: list[Chunk], breakdowns=None
+) -> list[Figure]:
+    """The rows of a breakdown of people (index.breakdowns): each a part of its caption's group, the sum
+    row its total with the parts it adds up. The insats is resolved as a sentence's is, from the section
+    and the caption (its words are the figure's phrase), so these are not table rows."""
+    from index.breakdowns import parse_breakdowns
+
+    out: list[Figure] = []
+    spans = sorted(chunks, key=lambda c: c.char_start)
+    for b in parse_breakdowns(cleaned.text) if breakdowns is None else breakdowns:
+        chunk = next((c for c in spans if c.char_start <= b.start < c.char_end), None)
+        if chunk is None:
+            continue
+        group = f"{report_id}:fördelning:{b.start}"
+        for at, row in enumerate(b.rows):
+            out.append(
+                _cell_figure(
+                    report_id,
+                    meta,
+                    cleaned,
+                    chunk,
+                    row.start,
+                    row.end,
+                    f"{group}:{at}",
+                    value=float(row.value),
+                    unit="personer",
+                    measure=row.measure,
+                    subject="",
+                    period=meta.period,
+                    group=group,
+                    role="total" if row.is_sum else "part",
+                    phrase=f"{b.caption} {row.label}",
+                    section=chunk.section_at(row.start - chunk.char_start),
+                    table_row=False,
+                    column_parts=list(b.parts_of_sum) if row.is_sum else [],
+                )
+            )
+    return out
+
+
 def _cell_figure(
     report_id: str, meta: ReportMeta, cleaned, chunk: Chunk, start: int, end: int, figure_id: str, **fields
 ) -> Figure:
@@ -143,8 +184,7 @@ def _cell_figure(
         char_end=end,
         raw=line,
         organisation=meta.organisation,
-        table_row=True,
-        **fields,
+        **{"table_row": True, **fields},
     )
 
 

@@ -35,6 +35,9 @@ Text efter tabellen med 12 personer.
         ("Post Budget Utfall", None),
         ("Under året deltog kvinnor och män i arbete", None),
         ("Kvinnor Män", None),
+        # two count columns are a header only after a word for the row column
+        ("Insats Inskrivna Avslutade", ["inskrivna", "avslutade"]),
+        ("Inskrivna Avslutade", None),
     ],
 )
 def test_count_columns(header, measures):

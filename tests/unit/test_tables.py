@@ -412,6 +412,11 @@ def test_sum_target(label, target):
         # Prose that ends in years.
         ("antalet ökade mellan 2022 och 2023", None),
         ("Post 2023 2023", None),
+        # one year heads a column only when the header says its unit
+        ("Medlemsavgifter 2024 (kr)", ["2024"]),
+        ("Medlemsavgifter 2023 (tkr)", ["2023"]),
+        ("Medlemsavgifter 2023", None),
+        ("Budget och utfall 2024 (kr)", None),
     ],
 )
 def test_labelled_year_header(header, columns):

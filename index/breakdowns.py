@@ -1,0 +1,137 @@
+"""Breakdowns of a group of people into rows of one count each, under a caption that says who they are:
+
+    Utfall för de 32 deltagare som avslutade Vägen In under året:
+    Arbete (helt eller delvis)               11
+    Studier                                   5
+    Övriga skäl                               7
+    Summa avslutade                          32
+
+Read as prose the rows are one long 'sentence' whose numbers have no noun, so they give no figures. Read as
+a breakdown each row is a part of the caption's group: its measure is the outcome its label names ('till
+arbete'), else the label itself, and a sum row is the group's total, checked against the rows.
+
+A block counts as a breakdown only when it can be shown to be one: the rows add up to a number the
+caption or a sum row states, or at least two row labels name outcomes. Pure functions over the text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.extract.outcomes import outcome_in
+from index.lexical import fold
+
+_ROW = re.compile(r"^\s*(?P<label>[^\W\d_][^\d\n]{0,60}?)\s*:?\s+(?P<value>\d{1,4})\s*$")
+_SUM = re.compile(r"^(?:totalt|summa|samtliga|total|alla)\b", re.IGNORECASE)
+_CAPTION_NUMBER = re.compile(r"(?<![\d,])(\d{1,4})(?![\d,])")
+#: Words in a caption that say its rows count people (folded prefixes).
+_PEOPLE_CAPTION = re.compile(r"deltag|person|avslut|inskriv|utskriv|individ|unga\b|ungdom|elev|klient|kvinn")
+_MAX_LABEL_WORDS = 7
+_MIN_ROWS = 2
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    label: str
+    value: int
+    measure: str
+    start: int
+    end: int
+    is_sum: bool = False
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    caption: str
+    caption_start: int
+    rows: tuple[BreakdownRow, ...]
+    parts_of_sum: tuple[int, ...] = field(default=())
+    """For the sum row: the values of the rows it adds up."""
+
+    @property
+    def start(self) -> int:
+        return self.rows[0].start
+
+    @property
+    def end(self) -> int:
+        return self.rows[-1].end
+
+
+def row_measure(label: str) -> str:
+    """'Arbete (helt eller delvis)' → 'till arbete'; a label that names no outcome is its own measure."""
+    outcome = outcome_in(label) or outcome_in(f"till {label}")
+    return outcome or " ".join(label.lower().split())
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def _row(offset: int, line: str) -> BreakdownRow | None:
+    m = _ROW.match(line)
+    if not m:
+        return None
+    label = m.group("label").strip()
+    if len(label.split()) > _MAX_LABEL_WORDS or label.endswith((",", "och", "av")):
+        return None
+    start = offset + m.start("label")
+    return BreakdownRow(
+        label,
+        int(m.group("value")),
+        row_measure(label),
+        start,
+        offset + m.end("value"),
+        bool(_SUM.match(label)),
+    )
+
+
+def _proven(caption: str, rows: list[BreakdownRow]) -> tuple[bool, tuple[int, ...]]:
+    """Whether the block is a breakdown of the caption's group, and the parts of its sum row."""
+    sums = [i for i, r in enumerate(rows) if r.is_sum]
+    parts = [r.value for r in rows if not r.is_sum]
+    if len(parts) < _MIN_ROWS:
+        return False, ()
+    if sums and sums[-1] == len(rows) - 1:
+        return True, tuple(parts)  # a closing sum row: checked against its rows (it may fail)
+    stated = {int(n) for n in _CAPTION_NUMBER.findall(caption)}
+    if sum(parts) in stated:
+        return True, ()
+    outcomes = sum(1 for r in rows if outcome_in(r.label) or outcome_in(f"till {r.label}"))
+    return outcomes >= 2, ()
+
+
+def parse_breakdowns(text: str) -> list[Breakdown]:
+    lines = _lines(text)
+    found: list[Breakdown] = []
+    i = 0
+    while i < len(lines):
+        offset, caption = lines[i]
+        stripped = caption.strip()
+        if not stripped or _ROW.match(caption) or not _PEOPLE_CAPTION.search(fold(stripped)):
+            i += 1
+            continue
+        rows: list[BreakdownRow] = []
+        j = i + 1
+        while j < len(lines) and (row := _row(*lines[j])) is not None:
+            rows.append(row)
+            j += 1
+        ok, parts = (
+            _proven(stripped, rows) if len([r for r in rows if not r.is_sum]) >= _MIN_ROWS else (False, ())
+        )
+        if ok:
+            found.append(
+                Breakdown(stripped, offset + len(caption) - len(caption.lstrip()), tuple(rows), parts)
+            )
+            i = j
+        else:
+            i += 1
+    return found
+
+
+def breakdown_spans(breakdowns: list[Breakdown]) -> list[tuple[int, int]]:
+    """The rows' span of each breakdown (the caption stays prose: its own count is a figure there)."""
+    return [(b.start, b.end) for b in breakdowns]
