@@ -23,7 +23,7 @@ def table_row_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[Ch
             continue
         if row.consistent is False and row.alternatives > 1:
             continue
-        chunk = next((c for c in spans if c.char_start <= row.start < c.char_end), None)
+        chunk = _chunk_at(spans, row.start)
         if chunk is None:
             continue
         group = f"{report_id}:rad:{row.start}"
@@ -90,7 +90,7 @@ def count_table_figures(
     spans = sorted(chunks, key=lambda c: c.char_start)
     rows = parse_count_tables(cleaned.text) if rows is None else rows
     for at, row in enumerate(rows):
-        chunk = next((c for c in spans if c.char_start <= row.start < c.char_end), None)
+        chunk = _chunk_at(spans, row.start)
         if chunk is None:
             continue
         group = f"{report_id}:tabellrad:{row.start}"
@@ -139,7 +139,7 @@ def breakdown_figures(
     out: list[Figure] = []
     spans = sorted(chunks, key=lambda c: c.char_start)
     for b in parse_breakdowns(cleaned.text) if breakdowns is None else breakdowns:
-        chunk = next((c for c in spans if c.char_start <= b.start < c.char_end), None)
+        chunk = _chunk_at(spans, b.start)
         if chunk is None:
             continue
         group = f"{report_id}:fördelning:{b.start}"
@@ -167,6 +167,11 @@ def breakdown_figures(
                 )
             )
     return out
+
+
+def _chunk_at(spans: list[Chunk], start: int) -> Chunk | None:
+    """The chunk (of chunks sorted by start) that holds the text at `start`."""
+    return next((c for c in spans if c.char_start <= start < c.char_end), None)
 
 
 def _cell_figure(
