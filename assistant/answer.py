@@ -68,7 +68,7 @@ def coverage(question: Question, texts: Sequence[str]) -> float:
 
 def states_value(question: Question, texts: Sequence[str]) -> bool:
     """Some sentence of the texts states a number together with a content word of the question."""
-    stems = set(question.content_stems)
+    stems = with_roles(set(question.content_stems))
     return any(
         _NUMBER.search(sentence) and _matched_stems(sentence, stems)
         for text in texts
@@ -88,6 +88,14 @@ def _matched_stems(text: str, stems: set[str]) -> set[str]:
     return found
 
 
+def with_roles(stems: set[str]) -> set[str]:
+    """A 'vem' question's stems with the role its verb names: who leads a board or a group is its
+    ordförande ('Vem leder styrelsen?' / '… är Lars Viklund ordförande')."""
+    if any(s.startswith("led") for s in stems):
+        return stems | {"ordförand", "ordforand"}
+    return stems
+
+
 def best_sentence(
     question: Question, passages: Sequence[str], max_passages: int = 3, contexts: Sequence[str] = ()
 ) -> Sentence | None:
@@ -95,8 +103,8 @@ def best_sentence(
     'how many/much' questions, sentences that state a number. A passage's context (its report title and
     section) counts at half weight for each of its sentences: a sentence under "En bra start › Resultat"
     is about En bra start even when it does not repeat the name."""
-    stems = set(question.content_stems)
     asks_person = bool(re.match(r"\s*vem\b", fold(question.text)))
+    stems = with_roles(set(question.content_stems)) if asks_person else set(question.content_stems)
     best: Sentence | None = None
     for rank, text in enumerate(passages[:max_passages]):
         heading = fold(contexts[rank]) if rank < len(contexts) else ""
@@ -144,7 +152,7 @@ def names_a_person(question: Question, texts: Sequence[str]) -> bool:
     """A 'vem' question, and a sentence of the texts with one of its content words and a person's name."""
     if not re.match(r"\s*vem\b", fold(question.text)):
         return False
-    stems = set(question.content_stems)
+    stems = with_roles(set(question.content_stems))
     return any(
         _PERSON.search(sentence) and _matched_stems(sentence, stems)
         for text in texts

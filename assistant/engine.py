@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +29,37 @@ from index.reader import IndexReader
 from index.settings import Settings
 
 NOT_FOUND = answering.NOT_FOUND
+
+
+_PAYER_WORD = re.compile(r"\b(?:kommun|region|landsting)\b", re.IGNORECASE)
+
+
+def payer_names(figures) -> set[tuple[str, str]]:
+    """(organisation, name) of the members and posts that lists of amounts name line by line
+    ('Ramsby kommun 360 000 kr', 'Region Västmark 1 250'): names a question may give for an amount, in any
+    case and without å/ä/ö, though no heading names them."""
+    return {
+        (f.organisation, f.subject)
+        for f in figures
+        if f.table_row
+        and f.subject
+        and (":belopp:" in (f.group or "") or _PAYER_WORD.search(f.subject))
+        and not f.subject.lower().startswith(("summa", "totalt"))
+    }
+
+
+def payers_in(text: str, names, of_kind=None) -> list[str]:
+    """The names among `names` a question writes as whole words (folded: 'ramsby kommun'), and the one
+    name among `of_kind` (default `names`) of a kind it writes as a common noun ('regionen')."""
+    of_kind = names if of_kind is None else of_kind
+    folded = fold(text)
+    found = [n for n in names if re.search(rf"(?<!\w){re.escape(fold(n))}(?!\w)", folded)]
+    # 'regionen', 'kommunen', 'landstinget': the one payer of that kind, where there is only one
+    for m in re.finditer(r"\b(region|kommun|landsting)(?:en|et)\b", folded):
+        kind = [n for n in of_kind if re.search(rf"\b{m.group(1)}\b", fold(n))]
+        if len(kind) == 1 and kind[0] not in found:
+            found.append(kind[0])
+    return found
 
 
 def unplaced_names(subjects) -> list[str]:
@@ -178,7 +210,8 @@ class Engine:
         contexts = [f"{p.title} {p.section}" for p in passages]
         sentence = best_sentence(question, texts, contexts=contexts)
         reader = self.reader
-        ask = parse_ask(question, self.subjects_in(question))
+        # 'regionen' is the region of the federation asked about: the top passage's, if none is named
+        ask = parse_ask(question, self.subjects_in(question, [p.organisation for p in passages[:1]]))
         covered: set[int] = set()
         for p in passages:
             covered.update(reader.report(p.report).meta.years)
@@ -189,7 +222,7 @@ class Engine:
             [p.chunk_id for p in passages],
             reader.figures_by_chunk,
             reader.figures,
-            [PassageText(p.report, p.page, p.text, p.section) for p in passages],
+            [PassageText(p.report, p.page, p.text, p.section, p.organisation) for p in passages],
             top_orgs=list(dict.fromkeys(p.organisation for p in passages[:3])),
             covered_years=covered,
             passages_answer=is_supported(question, texts),
@@ -205,13 +238,23 @@ class Engine:
             question=text, answer=answer, supported=supported, passages=passages, figures=answered.figures
         )
 
-    def subjects_in(self, question: Question) -> list[str]:
-        """Insatser the question names, within the organisation it names (any, when it names none)."""
+    def subjects_in(self, question: Question, likely_orgs: list[str] = ()) -> list[str]:
+        """Insatser and payers the question names, within the organisation it names (any, when it names
+        none); a payer named by its kind ('regionen') only within `likely_orgs` when it names none."""
         registry = self.reader.subjects
         if not registry:
             return []
         found = registry.find_in_text(question.text, question.organisations or None)
-        return unplaced_names(found)
+        kind_orgs = question.organisations or likely_orgs
+        return unplaced_names(found) + payers_in(
+            question.text, self._payers(question.organisations), self._payers(kind_orgs)
+        )
+
+    def _payers(self, organisations) -> list[str]:
+        if getattr(self, "_payer_reader", None) is not self.reader:
+            self._payer_reader, self._payer_names = self.reader, payer_names(self.reader.figures)
+        wanted = set(organisations or ())
+        return sorted({n for org, n in self._payer_names if not wanted or org in wanted})
 
     def cite_source(self, source: Source) -> str:
         """'Titel, Organisation, s. N, avsnitt X' of a figure's source."""

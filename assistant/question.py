@@ -19,6 +19,7 @@ QUESTION_WORDS = frozenset(
     hur många mycket stor andel vilket vilka vilken vem vad när var varför finns fanns hade har fick kom
     gick blev under totalt sammanlagt procent antal stämmer stämde stämma redovisade redovisar redovisas
     redovisningen rapporten rapport enligt siffror siffrorna uppgifter uppgiften övriga övrigt
+    alltså egentligen ungefär
     """.split()
 )
 

@@ -135,3 +135,89 @@ def parse_breakdowns(text: str) -> list[Breakdown]:
 def breakdown_spans(breakdowns: list[Breakdown]) -> list[tuple[int, int]]:
     """The rows' span of each breakdown (the caption stays prose: its own count is a figure there)."""
     return [(b.start, b.end) for b in breakdowns]
+
+
+# --- key-value lines ---------------------------------------------------------------------------------
+
+_KEY_VALUE = re.compile(
+    r"^\s*(?P<label>[^\W\d_][^\d\n:]{0,40}?)\s*:\s*(?P<value>\d{1,5})\s*(?:st|personer)?\.?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class KeyValue:
+    label: str
+    value: int
+    measure: str
+    role: str
+    """'total' (the people counted), 'part' (their women or men) or 'single'."""
+    start: int
+    end: int
+
+
+def key_value_measure(label: str) -> str | None:
+    """What a 'Label: N' line counts, when it counts people: 'Antal deltagare' → deltagare, 'Kvinnor' →
+    kvinnor, 'Avslutade under året' → avslutade, 'Till arbete' → till arbete; None for anything else
+    ('Genomsnittlig tid', 'Kostnad')."""
+    from index.extract.counted import participant_noun
+
+    words = re.findall(r"[^\W\d_]+", label)
+    people = [participant_noun(w) for w in words]
+    outcome = outcome_in(label)
+    genders = [p for p in people if p in ("kvinnor", "män")]
+    if genders and len(words) <= 2:
+        return genders[0]
+    if outcome:
+        return outcome
+    if "deltagare" in people and len(words) <= 3:
+        return "deltagare"
+    return None
+
+
+def parse_key_values(text: str) -> list[list[KeyValue]]:
+    """Blocks of two or more consecutive 'Label: N' lines of which at least two count people
+    ('Antal deltagare: 48', 'Kvinnor: 21', 'Män: 27', 'Avslutade under året: 30')."""
+    blocks: list[list[KeyValue]] = []
+    current: list[KeyValue] = []
+    for offset, line in [*_lines(text), (len(text), "")]:
+        m = _KEY_VALUE.match(line)
+        measure = key_value_measure(m.group("label")) if m else None
+        if m and measure:
+            start = offset + m.start("label")
+            current.append(
+                KeyValue(
+                    m.group("label").strip(),
+                    int(m.group("value")),
+                    measure,
+                    "single",
+                    start,
+                    offset + len(line.rstrip()),
+                )
+            )
+            continue
+        if len(current) >= 2:
+            blocks.append(_with_roles(current))
+        current = []
+    return blocks
+
+
+def _with_roles(block: list[KeyValue]) -> list[KeyValue]:
+    """The block's count of participants is the total of its women and men, when they are given."""
+    from dataclasses import replace
+
+    has_total = any(k.measure == "deltagare" for k in block)
+    genders = [k for k in block if k.measure in ("kvinnor", "män")]
+    if not (has_total and genders):
+        return block
+    return [
+        replace(k, role="total")
+        if k.measure == "deltagare"
+        else replace(k, role="part")
+        if k in genders
+        else k
+        for k in block
+    ]
+
+
+def key_value_spans(blocks: list[list[KeyValue]]) -> list[tuple[int, int]]:
+    return [(b[0].start, b[-1].end) for b in blocks]

@@ -354,12 +354,23 @@ def _make_chunk(
         char_start=start,
         char_end=end,
         ocr_repaired=_repaired(cleaned, start, end),
-        subsections=[
-            [len(display_text(cleaned.text[start : u.start])), section_label(u.section)]
-            for u in units[1:]
-            if u.heading
-        ],
+        subsections=_subsections(cleaned, start, section, units),
     )
+
+
+def _subsections(cleaned: CleanedReport, start: int, section: str, units: list[Unit]) -> list[list]:
+    """Where each sub-section begins in the chunk's text. A chunk that opens on one sibling's heading
+    ('Språkstegen', then 'Familjeporten') starts in that sibling, not in the joined label, so a figure
+    before the second heading takes the first sibling's insats, never the other's."""
+    marks = [
+        [len(display_text(cleaned.text[start : u.start])), section_label(u.section)]
+        for u in units[1:]
+        if u.heading
+    ]
+    first = section_label(units[0].section)
+    if first and first != section and not (marks and marks[0][0] == 0):
+        marks.insert(0, [0, first])
+    return marks
 
 
 def _chunk_section(paths: list[tuple[str, ...]]) -> tuple[str, ...]:

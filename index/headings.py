@@ -259,6 +259,17 @@ def _next_text(lines: list[Line], i: int) -> str:
     return ""
 
 
+def _sentence_into_list(text: str, nxt: str) -> bool:
+    """A line of several words whose sentence goes on in the bullets below it: their items start with a
+    number or in lower case ('- 7 till arbete', '- och 4 till studier'), where a heading's list names
+    things ('- Försäkringskassan')."""
+    m = _BULLET.match(nxt)
+    if not m or len(text.split()) < 5:
+        return False
+    item = nxt[m.end() :].lstrip()
+    return item[:1].isdigit() or item[:1].islower()
+
+
 def heading_lines(lines: list[Line]) -> list[int]:
     """Indices of the lines that are headings, judged by their shape and their neighbours."""
     shaped = [line.text for line in lines if looks_like_heading(line.text)]
@@ -290,6 +301,8 @@ def heading_lines(lines: list[Line]) -> list[int]:
             nxt = _next_text(lines, i)
             if i == chosen[-1] and nxt[:1].islower():
                 break  # the line starts a paragraph that goes on in lower case
+            if i == chosen[-1] and _sentence_into_list(lines[i].text, nxt):
+                break  # 'Av de 27 deltagare som avslutades under året gick' / '- 7 till arbete'
             found.append(i)
     return _drop_numbered_lists(lines, found)
 

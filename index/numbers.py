@@ -379,8 +379,8 @@ def _sign_start(text: str, start: int, money: bool) -> int | None:
     if k == 0 or text[k - 1] not in "-\u2212":
         return None
     prev = _previous_visible(text, k - 1)
-    if prev in ("\n", "+") or prev.isdigit():
-        return None  # bullet, '+ -', range '16 - 64'
+    if prev in ("\n", "+", "") or prev.isdigit():
+        return None  # bullet (at a line's or the text's start), '+ -', range '16 - 64'
     if prev.isalpha() and not money and _approx_start(text, k - 1) is None:
         return None  # a dash between words ('projekt - 12 deltagare'), unless 'ca - 5'
     return k - 1

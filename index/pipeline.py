@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from index.extract.scope import ScopedRegistry
 
 #: Bump when cleaning or chunking changes so indexes are re-chunked (vectors are reused by text hash).
-PIPELINE_VERSION = 38
+PIPELINE_VERSION = 40
 ANALYZERS = ("char4", "stem")
 #: Batches embedded per model call (length-sorted within the call): 2.7 → 3.2 passages/s on 96 passages.
 EMBED_GROUP_BATCHES = 8
@@ -293,12 +293,18 @@ def _low_confidence_note(path: Path, confidence: float | None) -> str | None:
 def _build(
     settings, embedder, clock, build, live, old, kept, todo, hashes, problems, removed, reusable_vectors
 ) -> IndexResult:
-    from index.breakdowns import breakdown_spans, parse_breakdowns
+    from index.amount_lists import amount_list_spans, parse_amount_lists
+    from index.breakdowns import breakdown_spans, key_value_spans, parse_breakdowns, parse_key_values
     from index.chunk import chunk_report
     from index.clean import clean_report
     from index.count_tables import parse_count_tables, table_spans
     from index.extract import table_row_figures
-    from index.extract.rows import breakdown_figures, count_table_figures
+    from index.extract.rows import (
+        amount_list_figures,
+        breakdown_figures,
+        count_table_figures,
+        key_value_figures,
+    )
     from index.load import ReportLoadError, load_report
     from index.scan import OcrUnavailable
 
@@ -363,7 +369,18 @@ def _build(
         table_figures.extend(count_table_figures(report_id, loaded.meta, cleaned, chunks, count_rows))
         breakdowns = parse_breakdowns(cleaned.text)
         table_figures.extend(breakdown_figures(report_id, loaded.meta, cleaned, chunks, breakdowns))
-        count_spans[report_id] = table_spans(count_rows) + breakdown_spans(breakdowns)
+        # a list of people under a caption is a breakdown, not amounts, even where the caption says 'kr'
+        taken_rows = breakdown_spans(breakdowns)
+        amounts = [a for a in parse_amount_lists(cleaned.text) if not _inside(taken_rows, a.start)]
+        table_figures.extend(amount_list_figures(report_id, loaded.meta, cleaned, chunks, amounts))
+        key_values = [b for b in parse_key_values(cleaned.text) if not _inside(taken_rows, b[0].start)]
+        table_figures.extend(key_value_figures(report_id, loaded.meta, cleaned, chunks, key_values))
+        count_spans[report_id] = (
+            table_spans(count_rows)
+            + breakdown_spans(breakdowns)
+            + amount_list_spans(amounts)
+            + key_value_spans(key_values)
+        )
         (result.changed if rel in old_ids else result.added).append(report_id)
         if loaded.missing_meta:
             result.missing_meta[report_id] = loaded.missing_meta

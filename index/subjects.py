@@ -66,7 +66,7 @@ MAX_NAME_WORDS = 8
 _RENAME = re.compile(
     r"\b(?:bytte|byter|har bytt|bytt|byta) namn till |\bheter (?:numera|nu|sedan \d{4}) ", re.IGNORECASE
 )
-_RENAME_HINT = re.compile(r"namn till|heter (?:numera|nu|sedan)", re.IGNORECASE)
+_RENAME_HINT = re.compile(r"namn till|\bheter\b", re.IGNORECASE)
 
 
 def _normal(text: str) -> str:
@@ -149,6 +149,13 @@ def parse_name(name: str) -> ParsedName:
     for extra in named[1:]:
         if len(extra.split()) <= 4 and not _DECIMAL.search(extra):
             aliases.append(extra)
+    # 'Språkbron avslutad', 'Porten startad': a status after the name is no part of it
+    text = re.sub(
+        r"(?<=\S)\s+(?:avslutad|avslutat|avvecklad|avvecklat|startad|nystartad|permanentad|pausad)$",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
     head, sep, tail = text.partition(" - ")
     if sep and len(tail.split()) >= 3:  # 'VILMA - Vi som Lever Med ADHD-symtom': name, then what it is
         text = head
@@ -244,6 +251,12 @@ class HeadingAt:
 
 
 _SENTENCE_WORD = re.compile(r"(?<=[a-zåäö,] )([A-ZÅÄÖ][a-zåäö]+)\b")
+# A body line wrapped mid-sentence ('… medan Hälsospåret och\nSpråkstegen drivs vidare'): the line before is
+# long and ends in a lower-case word; a heading's line after a short line is no such word.
+_WRAPPED_WORD = re.compile(r"^(?=.{50,}[a-zåäö,]$).*\n([A-ZÅÄÖ][a-zåäö]+)\b", re.MULTILINE)
+# A heading whose first sentence opens with the heading's own words uses it as a name ('Ungkraft\nUngkraft
+# riktar sig till …'); a template heading does not ('Resultat\nResultatet visar …').
+_REPEATED_HEADING = re.compile(r"^([A-ZÅÄÖ][\w-]+(?: [\w-]+){0,3})[ \t]*\n\1\b", re.MULTILINE)
 _LOWER_WORD = re.compile(r"\b[a-zåäö][a-zåäö]+\b")
 
 
@@ -260,11 +273,14 @@ def proper_words(text: str) -> set[str]:
     phrases a capitalised mid-sentence word opens ('steg for steg' from 'I Steg för steg var …'), so a
     name made of common words is known as a name where the report writes it as one."""
     lower = {fold(w) for w in _LOWER_WORD.findall(text)}
-    words = {fold(w) for w in _SENTENCE_WORD.findall(text)} - lower
+    repeated = _REPEATED_HEADING.findall(text)
+    words = {fold(w) for w in _SENTENCE_WORD.findall(text) + _WRAPPED_WORD.findall(text)} - lower
+    words |= {fold(h) for h in repeated if len(h.split()) == 1} - lower
     phrases = set()
     for m in _NAME_PHRASE.finditer(text):
         parts = fold(m.group(1)).split()
         phrases.update(" ".join(parts[:n]) for n in range(2, len(parts) + 1))
+    phrases.update(fold(h) for h in repeated if len(h.split()) > 1)
     return words | phrases
 
 
@@ -569,15 +585,36 @@ class SubjectRegistry:
                 None,
             )
             old = before[-1] if before else None
-            if old is None or new is None or old is new or old.place != new.place:
+            merged += self._merge(old, new)
+        # 'Från och med den 1 mars 2024 heter Hälsosteget Arbetssteget': the old name, then the new one
+        for m in re.finditer(r"\bheter ", norm):
+            after = norm[m.end() :].split()[:MAX_NAME_WORDS]
+            old_at = self._known_prefix(after)
+            if old_at is None:
                 continue
-            self._cache.clear()
-            new.aliases.update({old.name, *old.aliases} - {new.name})
-            new.reports.update(old.reports)
-            del self.subjects[old.key]
-            new.name = self._display_name(new)
-            merged += 1
+            old, n = old_at
+            new_at = self._known_prefix(after[n:])
+            merged += self._merge(old, new_at[0] if new_at else None)
         return merged
+
+    def _known_prefix(self, words: list[str]) -> tuple[Subject, int] | None:
+        """The one known subject the words start with, and how many words name it (the longest)."""
+        for n in range(min(len(words), MAX_NAME_WORDS // 2), 0, -1):
+            found = self._exact(" ".join(words[:n]).strip(".,;:"))
+            if len(found) == 1:
+                return found[0], n
+        return None
+
+    def _merge(self, old: Subject | None, new: Subject | None) -> int:
+        """Join a renamed insats's old subject into its new one (same place); 1 when joined."""
+        if old is None or new is None or old is new or old.place != new.place:
+            return 0
+        self._cache.clear()
+        new.aliases.update({old.name, *old.aliases} - {new.name})
+        new.reports.update(old.reports)
+        del self.subjects[old.key]
+        new.name = self._display_name(new)
+        return 1
 
     def _named_at_start(self, clause: str) -> list[Subject]:
         """The known subject a clause starts with ('Lotsen permanentades …'): a one-word name of a common

@@ -63,6 +63,8 @@ _QUALIFIERS = {"periodens", "aktuell", "ackumulerat", "ackumulerad", "års-", "a
 _YEAR_PREFIXES = {"års-", "ars-", "helårs-", "helars-"}
 # A sentence that names columns ('Sammanställning av utfall och budget') is not a header.
 _PROSE_WORDS = {"och", "av", "för", "for", "som", "är", "till", "med", "mot", "att", "har", "blev"}
+# verbs of a sentence explaining the columns ('Kolumnen Differens visar utfall minus budget.')
+_PROSE_WORDS |= {"visar", "anger", "avser", "redovisar", "innebär", "betyder", "beräknas", "räknas"}
 # 'Avvikelse utfall - budget' names one column, as does 'Differens budget – utfall'.
 _DESCRIBED = re.compile(r"(?i)\b(avvikelse|differens)\s+(?:utfall|budget)\s*[-–]\s*(?:utfall|budget)?")
 _STRIP = "~|'\"()[]:;,."
@@ -193,6 +195,8 @@ def _named_columns(line: str) -> list[str] | None:
     toks = _tokens(_DESCRIBED.sub(r"\1 ", line))
     if not toks or any(_is_amount(t) for t in toks) or _PROSE_WORDS & set(toks):
         return None
+    if line.rstrip().endswith(".") and len(toks) >= 4 and not _named(toks[0]):
+        return None  # a sentence about the columns, not their header
     named: list[str] = []
     for t in toks:
         if t in _WHOLE_YEAR and named and named[-1] == "budget":

@@ -102,12 +102,13 @@ def checks_for(figures: Sequence[Figure]) -> list[FigureOut]:
             wholes = [
                 f for f in near if f.measure == "avslutade" and f.role != "part" and f.unit == "personer"
             ]
+            part = sum(p.value for p in parts)
+            # the nearest count of those who finished that can hold the parts ('… och 6 avslutades av
+            # övriga skäl' is one more reason to leave, not everyone who left)
+            wholes = [f for f in wholes if f.value >= part and f.value > 0]
             if not parts or not wholes:
                 continue
-            whole = max(wholes, key=_offset)  # the nearest count of those who finished
-            part = sum(p.value for p in parts)
-            if whole.value == 0 or part > whole.value:
-                continue
+            whole = max(wholes, key=_offset)
             check = compute.check_percentage(pct.value, part, whole.value, pct.approx)
             out.append(_check_out(f"angiven andel {outcome}", pct, check, [pct, *parts, whole]))
     return out
@@ -142,12 +143,13 @@ def _equity_checks(figures: Sequence[Figure]) -> list[FigureOut]:
     return out
 
 
-_STATED_BASE = re.compile(r"%\s*(av|utav)\s+(deltagarna|de inskrivna|alla|samtliga|dessa)|procent av")
+# a percent of everyone; 'procent av de avslutade' is a share of the finishers, which is what is checked
+_STATED_BASE = re.compile(r"(?:%|procent)\s*(?:av|utav)\s+(?!de avslutade\b|dem som (?:har |hade )?avslut)")
 
 
 def _offset(figure: Figure) -> int:
-    tail = figure.figure_id.rsplit("#", 1)[-1]
-    return int(tail) if tail.isdigit() else 0
+    """Where the figure stands in its report's text: prose and list rows alike."""
+    return figure.char_start
 
 
 def _preceding(figures: Sequence[Figure], anchor: Figure, sentences: int = 5) -> list[Figure]:

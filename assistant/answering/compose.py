@@ -32,7 +32,13 @@ def answer_line(figure: FigureOut, cite_source: Callable[[Source], str]) -> str:
     period = f" {figure.period}" if figure.period and figure.period not in figure.label else ""
     if figure.kind == "check":
         verdict = "Stämmer" if figure.ok else "Stämmer inte"
-        gap = "" if figure.ok else f", skillnad {format_swedish(figure.value, _shown_unit(figure))}"
+        # two percentages differ by percentage points, not by a percent of either
+        amount = (
+            f"{format_swedish(figure.value, None)} procentenheter"
+            if figure.unit == "procent"
+            else format_swedish(figure.value, _shown_unit(figure))
+        )
+        gap = "" if figure.ok else f", skillnad {amount}"
         return f"{verdict}{period}: {figure.formula}{gap} ({where})."
     head = figure.label[:1].upper() + figure.label[1:]
     formula = f" ({figure.formula})" if figure.kind == "computed" and figure.formula else ""

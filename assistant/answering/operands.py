@@ -128,7 +128,7 @@ def unit_fits(figure: Figure, unit: str | None) -> bool:
         return figure.measure in DURATION_MEASURES
     if unit == "personer":
         # 'hur många …' counts people or things, never months or years ('6 mån', '16-29 år')
-        return figure.unit in ("personer", "antal") and figure.measure not in DURATION_MEASURES
+        return figure.unit in ("personer", "antal") and figure.measure not in DURATION_MEASURES | {"ålder"}
     return figure.unit == unit
 
 

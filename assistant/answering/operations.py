@@ -11,6 +11,7 @@ from assistant import compute
 from assistant.answering.checks import checks_for, share_parts, sources_of
 from assistant.answering.models import Ask, FigureOut, Source
 from assistant.answering.operands import (
+    DURATION_MEASURES,
     Pool,
     admissible,
     asked_text,
@@ -211,17 +212,28 @@ def share(ask: Ask, pool: Pool) -> Result:
     stated_pct = [f for f in cands if f.unit == "procent" and names_measure(ask, f, ask.part or ask.measure)]
     best = ranked(stated_pct, ask, pool, ask.part or ask.measure)
     own_named = [f for f in best if any(contains_name(n, own_phrase(f)) for n in ask.names)]
-    if ask.names and not own_named and not gender:
+    # an outcome asked of a named insats is a count of that outcome, never another figure of the insats
+    if (
+        ask.names
+        and not own_named
+        and not gender
+        and not (outcome and outcome not in ("avslutade", "inskrivna"))
+    ):
         of_whole = _share_of_named(ask, pool, cands)
         if of_whole.lead:
             return of_whole
     return Result([stated(best[0])] if best else [], best[:1])
 
 
+_AGE_ASKED = re.compile(r"\b(?:yngre|aldre) an\b|\b(?:under|over) \d+ ar\b|\balder\w*|\b\d+ ?[-–] ?\d+ ar\b")
+
+
 def _share_of_named(ask: Ask, pool: Pool, cands: Sequence[Figure]) -> Result:
     """A named item's share of the whole it is part of: 'hur många procent av medlemsavgifterna kom från
     Sandvik kommun' is Sandvik kommun's amount over the stated total of the same report and period."""
     whole_words = ask.whole or ask.measure
+    if _AGE_ASKED.search(fold(ask.text)):
+        return Result([], [])  # 'andel … yngre än 30 år' asks for an age group: no named item's share is it
 
     def named(f: Figure) -> str | None:
         own = own_phrase(f)
@@ -238,6 +250,14 @@ def _share_of_named(ask: Ask, pool: Pool, cands: Sequence[Figure]) -> Result:
             and w.value > part.value
             and not any(contains_name(n, own_phrase(w)) for n in ask.names)
             and names_measure(ask, w, whole_words)
+            # an insats's count is a share of the organisation's or a stated total, never of another
+            # insats's own count; a payer's line (a list row) is a share of its list's caption
+            and (
+                part.table_row
+                or w.subject == w.organisation
+                or w.role == "total"
+                or w.subject.lower().startswith(("summa", "totalt"))
+            )
         ]
         if not wholes:
             continue
@@ -308,7 +328,7 @@ def change(ask: Ask, pool: Pool) -> Result:
         old, new = (whole or pairs or [(None, None)])[0]
     if old is None or new is None:
         pairs = [
-            f for f in base if f.pair_side == "after" and (not ask.years or f.period == str(max(ask.years)))
+            f for f in base if f.pair_side == "after" and (not ask.years or str(max(ask.years)) in f.period)
         ]
         for after in ranked(pairs, ask, pool):
             before = next((f for f in base if f.pair_id == after.pair_id and f.pair_side == "before"), None)
@@ -356,7 +376,8 @@ def change(ask: Ask, pool: Pool) -> Result:
             [old, new],
         )
         # 'med hur många procent': the percent named wins over 'hur många'
-        absolute = (ask.absolute or new.unit == "kr") and not ask.percent
+        # a duration changes by months or days, as a count by people: the percent only when asked for
+        absolute = (ask.absolute or new.unit == "kr" or new.measure in DURATION_MEASURES) and not ask.percent
         out = [diff_out, pct_out] if absolute else [pct_out, diff_out]
     else:
         out = [diff_out]
@@ -489,18 +510,18 @@ _PAID = frozenset({"tilldelning", "belopp", "medlemsavgift", "medlemsavgifter"})
 
 def total(ask: Ask, pool: Pool) -> Result:
     """Sum of one figure per insats, over the insatser that meet the question's names and period."""
-    cands = [
+    kin = [
         f
         for f in pool.figures
         if admissible(f, ask, pool=pool)
         and f.role != "part"
         and f.pair_side != "before"
         and not (f.table_row and f.unit == "kr")  # a budget table's rows add up to its own sum row
-        and names_measure(ask, f)
         and unit_fits(f, ask.unit)
         and f.subject != f.organisation
         and f.unit != "procent"
     ]
+    cands = [f for f in kin if names_measure(ask, f)]
     best_of: dict[str, Figure] = {}
     for f in sorted(cands, key=lambda f: (-(round(fit(f, ask, pool), 1)), -f.value)):
         best_of.setdefault(f.subject, f)
@@ -511,7 +532,8 @@ def total(ask: Ask, pool: Pool) -> Result:
     # of an insats's counts in the period the largest is the period's: the others are its parts or what
     # was left at its end ('Vid utgången av 2023 var 18 deltagare inskrivna')
     of_kind: dict[str, Figure] = {}
-    for f in sorted(cands, key=lambda f: -f.value):
+    # an insats whose count is written in other words ('22 föräldrar har skrivits in') is still one of them
+    for f in sorted(kin, key=lambda f: -f.value):
         one_org = len(ask.organisations) > 1 or f.organisation == lead.organisation
         if _same_kind(f, lead) and one_org:
             of_kind.setdefault(f.subject, f)
@@ -731,6 +753,7 @@ class PassageText:
     page: int
     text: str
     section: str = ""
+    organisation: str = ""
 
 
 _DATE_OR_YEAR = re.compile(r"(?<![\d-])((?:19|20)\d\d)(?:-\d\d-\d\d)?(?![\d-])")
@@ -802,6 +825,39 @@ def year_of_event(ask: Ask, stems: set[str], passages: Sequence[PassageText]) ->
                 [],
             )
     return Result([], [])
+
+
+def insatser_listed(ask: Ask, pool: Pool, organisation: str) -> Result:
+    """'Vilka insatser drev förbundet 2025?': the insatser of the organisation that the reports give
+    participants for in the period asked (each one's first such figure is its source)."""
+    first: dict[str, Figure] = {}
+    for f in pool.figures:
+        if (
+            f.organisation == organisation
+            and f.subject
+            and f.subject != organisation
+            and f.unit == "personer"
+            and (not ask.years or any(str(y) in f.period for y in ask.years))
+        ):
+            first.setdefault(f.subject, f)
+    if len(first) < 2:
+        return Result([], [])
+    names = list(first)
+    return Result(
+        [
+            _computed(
+                "antal insatser",
+                "",
+                "antal",
+                "",
+                float(len(names)),
+                "antal",
+                f"{len(names)} insatser med deltagare: " + "; ".join(names),
+                list(first.values()),
+            )
+        ],
+        [],
+    )
 
 
 def count_listed(ask: Ask, stems: set[str], passages: Sequence[PassageText]) -> Result:

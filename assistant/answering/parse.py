@@ -17,7 +17,7 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
     # 'går ihop', 'går könsfördelningen ihop med …', 'hänger siffrorna ihop': the words between vary
     (
         "check",
-        r"\bstamm\w*|\b(gar|hanger)\b(?: \w+){0,6} ihop\b|\bkorrekt|\brimlig|\bsummerar|\bgar jamnt upp",
+        r"\bstamm\w*|\b(gar|hanger)\b(?: \w+){0,8} ihop\b|\bkorrekt|\brimlig|\bsummerar|\bgar jamnt upp",
     ),
     (
         "per_unit",
@@ -26,7 +26,9 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
     ),
     (
         "budget_used",
-        r"hur (stor del|mycket|stor andel|manga procent) av (?:den |det |de )?(?:ars|helars)?budget\w*"
+        # 'hur stor del av Familjeportens helårsbudget': an insats's name in the genitive may stand before
+        r"hur (stor del|mycket|stor andel|manga procent) av "
+        r"(?:den |det |de )?(?:\w+s )?(?:ars|helars)?budget\w*"
         r"|\bbudget\w*(?: \w+){0,4} (anvandes|forbrukades|utnyttjades)\b"
         r"|\bforbruka\w*|\bgick at\b"
         r"|\butnyttja\w*|\banvandes av budget|\bbudget\w* (anvandes|utnyttjades)",
@@ -53,7 +55,12 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
         r"|\bsteg\b|\bsjonk\b|\bhojde\w*|\bsankte\w*|\bhojning\w*|\bsankning\w*",
     ),
     ("sum", r"\b(sammanlagt|totalt|tillsammans|sammantaget|summan|sammantagna|sammanlagda)\b"),
-    ("when", r"^\s*(nar|vilket ar|vilket datum|vilken dag|vilken manad)\b"),
+    # 'När deltagarna lämnade X, hur många hade …': a clause of time before the question proper
+    (
+        "when",
+        r"^\s*(nar(?!.*\bhur (?:manga|mycket|stor\w*|lang\w*)\b)"
+        r"|vilket ar|vilket datum|vilken dag|vilken manad)\b",
+    ),
     ("list", r"^\s*(vilka|vilken|vem|vad|namnge|rakna upp)\b"),
 )
 # Words of the operation itself: they say what to compute, not what is counted.
@@ -91,6 +98,8 @@ _ABSOLUTE = re.compile(
     # a count asked for ('hur många deltagare … jämfört med', 'hur mycket ökade antalet') is a count's
     # difference; the percent is what 'procent' asks for (`Ask.percent` wins)
     r"|\bhur manga\b|\bhur mycket \w+ antalet\b"
+    # 'hur förändrades antalet deltagare': the count's change, not its percent
+    r"|\b(?:hur|vad) (?:forandrades|andrades|utvecklades|hande med) antalet\b"
 )
 _ITEMS = re.compile(r"\b(\w+) (insatser\w*|projekt\w*|verksamhet\w*|kommuner\w*|delar|aktivitet\w*)\b")
 _YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
@@ -138,6 +147,8 @@ def operation_of(folded: str) -> Operation:
         # percent, not a share
         return "change"
     operation = _first_operation(folded)
+    if operation == "per_unit" and _DURATION.search(folded):
+        return "lookup"  # 'hur länge var deltagarna med i snitt': a stated average time, not kr per person
     if (
         operation in ("lookup", "list")
         and _between_years(folded)
@@ -224,6 +235,7 @@ def names_in(text: str, organisations: list[str], subject_names: list[str]) -> l
     return list(dict.fromkeys(found))
 
 
+_COUNTED_MAN = re.compile(r"\b(hur m[aå]nga|antal(?:et)?|andel(?:en)?)\s+man\b", re.IGNORECASE)
 _TOOK_PART = re.compile(r"\b(?:tog|tagit|tar) del (?:av|i)\b", re.IGNORECASE)
 
 
@@ -245,6 +257,8 @@ def _without_names(folded: str, names: Sequence[str]) -> str:
 def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type: ignore[assignment]
     # 'tog del av X' is 'deltog i X': the verb's particle is not what is counted
     text = _TOOK_PART.sub("deltog i", question.text)
+    # 'hur manga man …' typed without å/ä/ö counts men: after a count word 'man' is no pronoun
+    text = _COUNTED_MAN.sub(lambda m: f"{m.group(1)} män", text)
     folded = fold(text)
     names = names_in(text, list(question.organisations), list(subject_names))
     # the operation is read without the names: 'Steg för steg' is an insats, not 'steg' (rose)

@@ -40,6 +40,8 @@ _STAFF = (
 # gånger' had seven 'möten'; 'hur många gånger träffades styrelsen' asks for them.
 WORD_CLASSES: tuple[tuple[str, ...], ...] = (
     ("sammantrad", "sammantratt", "mote", "moten", "motte", "traffa", "traffar", "gang"),
+    # what the members pay: 'medlemsavgifterna', 'bidrag på totalt 5 000 tkr', 'vad betalar kommunen'
+    ("medlemsavgift", "medlemsbidrag", "bidrag", "tilldeln", "avgift", "betala"),
 )
 CLASS_SIMILARITY = 0.7
 

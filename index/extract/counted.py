@@ -74,6 +74,8 @@ def duration_after(text: str, end: int) -> str | None:
     if not after:
         return None
     word = after[0].lower()
+    if fold(word) == "ar" and re.match(r"\s*år\s+(?:19|20)\d\d\b", rest, re.IGNORECASE):
+        return None  # 'från 25 år 2023 till 40': 'år 2023' names the year, 25 is no age
     if word in ("man", "män", "är"):
         return None  # men, not months (only 'mån' is short for månader); 'är' folds like 'år' but is a verb
     return DURATIONS.get(fold(word))
@@ -97,6 +99,15 @@ def counted_noun(words: list[str], prose: bool = False) -> tuple[str, str] | Non
     kvinnor' → (personer, kvinnor). None when what follows
     is no noun ('34 till 51', '7 gick till arbete'). After a number written as a word (`prose`), a
     capitalised noun is still a noun ('fyra Socialsekreterare'); after digits it is a name or a label."""
+    if (
+        len(words) >= 2
+        and words[0].islower()
+        and fold(words[0]) not in _NOT_NOUNS
+        and words[0] not in STOPWORDS
+        and participant_noun(words[1]) in GENDERS
+        and not re.match(r"deltagar|person|individ", fold(words[0]))
+    ):
+        return "personer", participant_noun(words[1])  # '22 unga kvinnor', '9 nyanlända män': the gender
     for n, word in enumerate(words[:2]):
         lower = word.lower()
         if lower == "icke" and n + 1 < len(words) and fold(words[n + 1]).startswith("binar"):
@@ -127,7 +138,7 @@ _NOUN_BEFORE = re.compile(r"antal(?:et)?\s+(\w+)\s+(?:är|var|uppgick till|uppg�
 # 'Antalet deltagare i Vägen Framåt ökade från 47 till 58': the count is named before the change verb.
 _CHANGE_BEFORE = re.compile(
     r"\bantal(?:et)?\s+(\w+)(?:\s+\S+){0,8}?\s+(?:okade|minskade|steg|sjonk|forandrades|gick (?:upp|ned|ner))"
-    r"(?:\s+\w+){0,2}?\s+fran(?:\s+[\d ]+\s+till)?\s*$"
+    r"(?:\s+\w+){0,2}?\s+fran(?:\s+[\d ]+(?:\s*ar)?(?:\s+(?:19|20)\d\d)?\s+till)?\s*$"
 )
 
 

@@ -33,7 +33,7 @@ from index.extract.outcomes import (
 from index.extract.pairs import from_to_pairs
 from index.extract.phrase import phrase_of
 from index.extract.sentences import SentenceSpan, sentences
-from index.lexical import fold
+from index.lexical import STOPWORDS, fold
 from index.models import Chunk, Figure, NumberMention, ReportMeta
 
 _GOING = re.compile(
@@ -85,7 +85,8 @@ def extract_figures(chunk: Chunk, meta: ReportMeta, subject: str) -> list[Figure
             nxt = mentions[i + 1] if i + 1 < len(mentions) else None
             prev = mentions[i - 1] if i else None
             whole = prev is not None and _PART_OF.fullmatch(sent.text[prev.end : m.start]) is not None
-            fig = _classify(chunk, sent, m, nxt, meta, subject, period, people_context, whole)
+            after_people = i - 1 in made and made[i - 1].unit == "personer"
+            fig = _classify(chunk, sent, m, nxt, meta, subject, period, people_context, whole, after_people)
             if fig is None:
                 continue
             fig.phrase = phrase_of(sent.text, m, prev, nxt)
@@ -100,6 +101,10 @@ def extract_figures(chunk: Chunk, meta: ReportMeta, subject: str) -> list[Figure
     return figures
 
 
+_AGES = re.compile(
+    r"\bald(?:er|ern|rar|rarna|ersgrupp\w*)\b|\bmellan \d+ och \d+ ar\b|\d+ ?[-–] ?\d+ ar\b"
+    r"|\baring\w*|\b(?:yngre|aldre) an\b"
+)
 _SUPINE = re.compile(r"(tt|at|it)$")
 # '…, vilket motsvarar 45 procent', '…, dvs. 45 %': the percent restates the clause before it
 _RESTATES = re.compile(
@@ -135,6 +140,17 @@ def _pair_from_to(chunk, sent, mentions, made, figures, meta, subject, period, s
             before.organisation, before.section = meta.organisation, section
             figures.insert(figures.index(after), before)
             made[pair.before] = before
+        head = _change_head(sent.text[: mentions[pair.before].start], section)
+        if head and after.measure == "deltagare":
+            after.measure = (
+                head  # 'Kön till Bron minskade från 18 till 11 personer': a queue, not participants
+            )
+        m_before, m_after = mentions[pair.before], mentions[pair.after]
+        if m_before.unit is None and m_after.unit == "kr":
+            # 'från 8,4 till 8,8 miljoner kronor', 'från 4 800 till 5 000 tkr': the second's scale
+            shown = _plain_number(m_after.raw)
+            if shown:
+                before.value = round(m_before.value * m_after.value / shown, 2)
         before.measure, before.unit = after.measure, after.unit
         before.phrase = after.phrase = phrase_of(sent.text, mentions[pair.before], None, None)
         pid = f"{after.figure_id}:par"
@@ -143,6 +159,38 @@ def _pair_from_to(chunk, sent, mentions, made, figures, meta, subject, period, s
         if pair.before_period:
             before.period = pair.before_period
         after.period = pair.after_period
+
+
+_CHANGE_HEAD = re.compile(
+    r"^\s*([A-ZÅÄÖ][a-zåäö]+)\b(?:\s+\S+){0,5}?\s+"
+    r"(?:ökade|minskade|steg|sjönk|förändrades|gick (?:upp|ned|ner))"
+    r"(?:\s+\w+){0,2}?\s+från\s*(?:ca\s+|cirka\s+)?$"
+)
+
+
+def _plain_number(raw: str) -> float | None:
+    """The number as written, before its unit scales it ('8,8 miljoner kronor' → 8.8)."""
+    m = re.match(r"\s*-?\d{1,3}(?:[ \u00a0]\d{3})*(?:,\d+)?|\s*-?\d+(?:,\d+)?", raw)
+    if not m:
+        return None
+    value = float(re.sub(r"[ \u00a0]", "", m.group()).replace(",", "."))
+    return value or None
+
+
+def _change_head(before: str, section: str) -> str | None:
+    """The noun a sentence's change is of, when it is not the people counted: 'Kön till insatsen minskade
+    från 18 till 11 personer' is a queue. Not a people noun, not 'antalet', not the insats the section is
+    about ('Bron ökade från 40 till 55 deltagare')."""
+    m = _CHANGE_HEAD.search(before)
+    if not m:
+        return None
+    word = m.group(1)
+    folded = fold(word)
+    if participant_noun(word) or folded.startswith(("antal", "andel")) or folded in fold(section).split():
+        return None
+    if word.lower() in STOPWORDS or folded in ("under", "sedan", "efter", "mellan", "totalt", "sammanlagt"):
+        return None
+    return word.lower()
 
 
 def _is_year(m: NumberMention) -> bool:
@@ -165,7 +213,10 @@ def _classify(
     period: str,
     people_context: bool,
     whole: bool = False,
+    after_people: bool = False,
 ) -> Figure | None:
+    """`after_people`: the number before it in the sentence counts people ('gick 10 till arbete och 3 till
+    studier': the 3 went too, though no noun for people stands in the sentence)."""
     text = sent.text
     limit = nxt.start if nxt else None
     subset = re.match(r"\s+av\s+(de|dessa|dem|deltagarna|personerna|eleverna)\b", text[m.end :])
@@ -192,6 +243,10 @@ def _classify(
             or outcome_after_paren(text, m.end)
             or _restated_outcome(text, m.start)
         )
+        if outcome == "avslutade" and re.match(r"\s*(?:(?:procent|%)\s+)?av\s+(?:de|dem)\b", text[m.end :]):
+            # '…gick till arbete och två till studier, vilket motsvarar 45 procent av de avslutade': the
+            # finishers are the base; the clause before says what the share is of
+            outcome = _restated_outcome(text, m.start) or outcome
         if _FINANCING.search(text) and not outcome:
             measure = "andel av finansieringen"
         else:
@@ -199,7 +254,10 @@ def _classify(
     else:
         duration = duration_after(text, m.end)
         if duration:
-            # "6 mån", "16-29 år": a duration or an age, a figure of its own kind, never people
+            # "6 mån", "16-29 år": a duration or an age, a figure of its own kind, never people; years in
+            # a sentence about ages ('ålder varierade mellan 24 och 63 år') are an age, not a duration
+            if duration == "år" and _AGES.search(fold(text)):
+                duration = "ålder"
             return _figure(chunk, sent, m, meta, subject, period, "antal", duration)
         after = words_after(text, m.end)
         if m.word and m.value == 1 and not (after and re.match(r"kvinna|man$|icke", fold(after[0]))):
@@ -233,6 +291,10 @@ def _classify(
             outcome
             and (
                 people_context
+                or (
+                    after_people
+                    and re.search(r"(?:\boch|,|;|\bsamt)\s*$", text[max(0, m.start - 8) : m.start])
+                )
                 or _GOING.match(text[m.end :])
                 or _GOING_BEFORE.search(text[max(0, m.start - 16) : m.start])
             )

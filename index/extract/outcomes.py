@@ -57,6 +57,8 @@ def destination_in(clause: str) -> str | None:
     """The outcome a clause asks about, preferring where people went over their status: 'andel av de
     som avslutat … gick till arbete eller studier' → till arbete eller studier."""
     found = outcomes_in(clause)
+    if {"till arbete", "till studier"} <= set(found) and re.search(r"\b(eller|och)\b", fold(clause)):
+        return "till arbete eller studier"  # 'fick jobb eller började studera': the two together
     return next((o for o in found if o not in STATUS_OUTCOMES), found[0] if found else None)
 
 

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from index.models import NumberMention
 
 _FROM = re.compile(r"\bfrån\s+(?:ca\s+|cirka\s+)?$", re.IGNORECASE)
-_TO = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,2}(?:\(\d{4}\)\s*)?till\s+(?:ca\s+|cirka\s+)?$", re.IGNORECASE)
+# 'från 34 deltagare (2023) till', 'från 25 år 2023 till': a noun and the first year may stand between
+_TO = re.compile(
+    r"^\s*(?:[^\W\d_]+\s+){0,2}(?:\(\d{4}\)\s*|(?:19|20)\d\d\s+)?till\s+(?:ca\s+|cirka\s+)?$", re.IGNORECASE
+)
 _PREVIOUS_YEAR = re.compile(r"föregående år|året innan|förra året|fjolåret|närmast föregående", re.I)
 _YEAR = re.compile(r"(?<![\d-])((?:19|20)\d\d)(?![\d-])")
 

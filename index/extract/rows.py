@@ -169,6 +169,86 @@ def breakdown_figures(
     return out
 
 
+def amount_list_figures(
+    report_id: str, meta: ReportMeta, cleaned, chunks: list[Chunk], lists=None
+) -> list[Figure]:
+    """The lines of a list of amounts (index.amount_lists): each line's amount belongs to the line's name
+    (the member who pays it, the post it is spent on) with the caption's measure; a sum line is the
+    total of the lines above it."""
+    from index.amount_lists import parse_amount_lists
+
+    out: list[Figure] = []
+    spans = sorted(chunks, key=lambda c: c.char_start)
+    for block in parse_amount_lists(cleaned.text) if lists is None else lists:
+        chunk = _chunk_at(spans, block.start)
+        if chunk is None:
+            continue
+        group = f"{report_id}:belopp:{block.start}"
+        parts = [r.amount for r in block.rows if not r.is_sum]
+        for at, row in enumerate(block.rows):
+            out.append(
+                _cell_figure(
+                    report_id,
+                    meta,
+                    cleaned,
+                    chunk,
+                    row.start,
+                    row.end,
+                    f"{group}:{at}",
+                    value=row.amount,
+                    unit="kr",
+                    measure=block.measure,
+                    subject=row.label,
+                    period=block.year or meta.period,
+                    group=group,
+                    role="total" if row.is_sum else "part",
+                    phrase=row_phrase(row.label, block.caption),
+                    column_parts=parts if row.is_sum else [],
+                )
+            )
+    return out
+
+
+def key_value_figures(
+    report_id: str, meta: ReportMeta, cleaned, chunks: list[Chunk], blocks=None
+) -> list[Figure]:
+    """'Antal deltagare: 48', 'Kvinnor: 21', 'Män: 27' (index.breakdowns.parse_key_values): each line a
+    count of people of the section's insats; women and men are parts of the block's participants."""
+    from index.breakdowns import parse_key_values
+
+    out: list[Figure] = []
+    spans = sorted(chunks, key=lambda c: c.char_start)
+    for block in parse_key_values(cleaned.text) if blocks is None else blocks:
+        chunk = _chunk_at(spans, block[0].start)
+        if chunk is None:
+            continue
+        group = f"{report_id}:nyckeltal:{block[0].start}"
+        grouped = any(k.role != "single" for k in block)
+        for at, kv in enumerate(block):
+            out.append(
+                _cell_figure(
+                    report_id,
+                    meta,
+                    cleaned,
+                    chunk,
+                    kv.start,
+                    kv.end,
+                    f"{group}:{at}",
+                    value=float(kv.value),
+                    unit="personer",
+                    measure=kv.measure,
+                    subject="",
+                    period=meta.period,
+                    group=group if grouped and kv.role != "single" else None,
+                    role=kv.role,
+                    phrase=kv.label,
+                    section=chunk.section_at(kv.start - chunk.char_start),
+                    table_row=False,
+                )
+            )
+    return out
+
+
 def _chunk_at(spans: list[Chunk], start: int) -> Chunk | None:
     """The chunk (of chunks sorted by start) that holds the text at `start`."""
     return next((c for c in spans if c.char_start <= start < c.char_end), None)

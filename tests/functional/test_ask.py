@@ -136,7 +136,9 @@ def test_ask_computes_a_change_across_reports(corpus_settings, real_embedder, co
 
     engine = Engine(corpus_settings, real_embedder)
     answer = engine.ask("Hur förändrades antalet deltagare i Arbetsmarknadstorget mellan 2016 och 2017?")
-    change = answer.figures[0]
+    # 'hur förändrades antalet' asks for the count's change first; its percent comes right after
+    difference, change = answer.figures[0], answer.figures[1]
+    assert difference.kind == "computed" and difference.unit == "personer"
     assert change.kind == "computed" and change.unit == "procent"
     assert {s.report for s in change.sources} == {
         "skelleftea-norsjo_arsredovisning_2016",
@@ -144,6 +146,7 @@ def test_ask_computes_a_change_across_reports(corpus_settings, real_embedder, co
     }
     old, new = _terms(change.formula)
     assert change.value == pytest.approx(round((new - old) / old * 100, 1))
+    assert difference.value == new - old
 
 
 def _terms(formula: str) -> tuple[float, float]:

@@ -303,7 +303,7 @@ def test_age_range_is_not_a_count():
     figures = figures_in(VB2017, text)
     # an age is a figure of its own kind (a question may ask for it), never people
     assert figures and all(f.unit != "personer" for f in figures)
-    assert {f.measure for f in figures} == {"år"}
+    assert {f.measure for f in figures} == {"ålder"}  # an age range, not a duration
 
 
 def test_percentage_of_participants_is_not_a_count_of_people():
