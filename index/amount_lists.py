@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.breakdowns import text_lines
 from index.extract.money import money_measure
 from index.lexical import fold
 
@@ -103,11 +104,7 @@ def _caption_unit(caption: str) -> str:
 
 def parse_amount_lists(text: str) -> list[AmountList]:
     found: list[AmountList] = []
-    lines: list[tuple[int, str]] = []
-    pos = 0
-    for line in text.split("\n"):
-        lines.append((pos, line))
-        pos += len(line) + 1
+    lines = text_lines(text)
     i = 0
     while i < len(lines):
         caption = caption_of(lines[i][1])

@@ -63,7 +63,8 @@ def row_measure(label: str) -> str:
     return outcome or " ".join(label.lower().split())
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
+def text_lines(text: str) -> list[tuple[int, str]]:
+    """(offset, line) of each line of the text."""
     out, pos = [], 0
     for line in text.split("\n"):
         out.append((pos, line))
@@ -105,7 +106,7 @@ def _proven(caption: str, rows: list[BreakdownRow]) -> tuple[bool, tuple[int, ..
 
 
 def parse_breakdowns(text: str) -> list[Breakdown]:
-    lines = _lines(text)
+    lines = text_lines(text)
     found: list[Breakdown] = []
     i = 0
     while i < len(lines):
@@ -179,7 +180,7 @@ def parse_key_values(text: str) -> list[list[KeyValue]]:
     ('Antal deltagare: 48', 'Kvinnor: 21', 'Män: 27', 'Avslutade under året: 30')."""
     blocks: list[list[KeyValue]] = []
     current: list[KeyValue] = []
-    for offset, line in [*_lines(text), (len(text), "")]:
+    for offset, line in [*text_lines(text), (len(text), "")]:
         m = _KEY_VALUE.match(line)
         measure = key_value_measure(m.group("label")) if m else None
         if m and measure:

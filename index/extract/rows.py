@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from index.extract.phrase import row_phrase
 from index.models import Chunk, Figure, ReportMeta
 
@@ -139,33 +141,19 @@ def breakdown_figures(
     out: list[Figure] = []
     spans = sorted(chunks, key=lambda c: c.char_start)
     for b in parse_breakdowns(cleaned.text) if breakdowns is None else breakdowns:
-        chunk = _chunk_at(spans, b.start)
-        if chunk is None:
-            continue
-        group = f"{report_id}:fördelning:{b.start}"
-        for at, row in enumerate(b.rows):
-            out.append(
-                _cell_figure(
-                    report_id,
-                    meta,
-                    cleaned,
-                    chunk,
-                    row.start,
-                    row.end,
-                    f"{group}:{at}",
-                    value=float(row.value),
-                    unit="personer",
-                    measure=row.measure,
-                    subject="",
-                    period=meta.period,
-                    group=group,
-                    role="total" if row.is_sum else "part",
-                    phrase=f"{b.caption} {row.label}",
-                    section=chunk.section_at(row.start - chunk.char_start),
-                    table_row=False,
-                    column_parts=list(b.parts_of_sum) if row.is_sum else [],
-                )
+        lines = [
+            _PeopleLine(
+                r.start,
+                r.end,
+                float(r.value),
+                r.measure,
+                "total" if r.is_sum else "part",
+                f"{b.caption} {r.label}",
+                list(b.parts_of_sum) if r.is_sum else [],
             )
+            for r in b.rows
+        ]
+        out += _people_lines(report_id, meta, cleaned, spans, f"{report_id}:fördelning:{b.start}", lines)
     return out
 
 
@@ -219,34 +207,57 @@ def key_value_figures(
     out: list[Figure] = []
     spans = sorted(chunks, key=lambda c: c.char_start)
     for block in parse_key_values(cleaned.text) if blocks is None else blocks:
-        chunk = _chunk_at(spans, block[0].start)
-        if chunk is None:
-            continue
-        group = f"{report_id}:nyckeltal:{block[0].start}"
         grouped = any(k.role != "single" for k in block)
-        for at, kv in enumerate(block):
-            out.append(
-                _cell_figure(
-                    report_id,
-                    meta,
-                    cleaned,
-                    chunk,
-                    kv.start,
-                    kv.end,
-                    f"{group}:{at}",
-                    value=float(kv.value),
-                    unit="personer",
-                    measure=kv.measure,
-                    subject="",
-                    period=meta.period,
-                    group=group if grouped and kv.role != "single" else None,
-                    role=kv.role,
-                    phrase=kv.label,
-                    section=chunk.section_at(kv.start - chunk.char_start),
-                    table_row=False,
-                )
-            )
+        lines = [_PeopleLine(k.start, k.end, float(k.value), k.measure, k.role, k.label, []) for k in block]
+        group = f"{report_id}:nyckeltal:{block[0].start}"
+        out += _people_lines(report_id, meta, cleaned, spans, group, lines, grouped)
     return out
+
+
+@dataclass(frozen=True)
+class _PeopleLine:
+    """One line of a block that counts people (a breakdown row, a 'Label: N' line)."""
+
+    start: int
+    end: int
+    value: float
+    measure: str
+    role: str
+    phrase: str
+    column_parts: list[float]
+
+
+def _people_lines(
+    report_id: str, meta: ReportMeta, cleaned, spans: list[Chunk], group: str, lines, grouped: bool = True
+) -> list[Figure]:
+    """Figures of one block's lines: counts of people of the section's insats (resolved as a sentence's
+    is, so not table rows), grouped so that a total can be checked against its parts."""
+    chunk = _chunk_at(spans, lines[0].start) if lines else None
+    if chunk is None:
+        return []
+    return [
+        _cell_figure(
+            report_id,
+            meta,
+            cleaned,
+            chunk,
+            line.start,
+            line.end,
+            f"{group}:{at}",
+            value=line.value,
+            unit="personer",
+            measure=line.measure,
+            subject="",
+            period=meta.period,
+            group=group if grouped and line.role != "single" else None,
+            role=line.role,
+            phrase=line.phrase,
+            section=chunk.section_at(line.start - chunk.char_start),
+            table_row=False,
+            column_parts=line.column_parts,
+        )
+        for at, line in enumerate(lines)
+    ]
 
 
 def _chunk_at(spans: list[Chunk], start: int) -> Chunk | None:
