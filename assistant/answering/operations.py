@@ -609,8 +609,48 @@ _BUDGET_FIRST = re.compile(
 )
 
 
+def _stated_against_budget(ask: Ask, pool: Pool) -> tuple[Figure, Figure] | None:
+    """An outcome and its budget stated in one sentence of prose: 'Årets resultat blev −257 500 kr, att
+    jämföra med ett budgeterat resultat på −450 000 kr'. The amount after 'budgeterat' is the budget, the
+    one of the same measure before it the outcome; an 'underskott' is negative."""
+    money = [f for f in pool.figures if f.unit == "kr" and not f.table_row and admissible(f, ask, pool=pool)]
+    for budget in ranked([f for f in money if _BUDGETED.search(_before_number(f))], ask, pool):
+        before = [
+            f
+            for f in money
+            if f.sentence == budget.sentence
+            and f.measure == budget.measure
+            and f.char_start < budget.char_start
+            and not _BUDGETED.search(_before_number(f))
+        ]
+        outcome = max(before, key=lambda f: f.char_start, default=None)  # the nearest before the budget
+        if outcome is not None and names_measure(ask, outcome):
+            return replace(_signed(outcome), measure="utfall"), replace(_signed(budget), measure="budget")
+    return None
+
+
+_BUDGETED = re.compile(r"\bbudgeter\w*(?:\s+\w+){0,3}\s*$")
+
+
+def _before_number(f: Figure) -> str:
+    """The folded words of a figure's phrase before its number ('… ett budgeterat resultat på')."""
+    at = f.phrase.find(f.raw)
+    return fold(f.phrase[:at] if at >= 0 else f.phrase).rstrip(" -−–")
+
+
+def _signed(f: Figure) -> Figure:
+    """'ett underskott på 200 tkr' is −200 000 kr."""
+    if f.value > 0 and re.search(r"underskott\w*(?:\s+\w+){0,2}\s*$", _before_number(f)):
+        return replace(f, value=-f.value)
+    return f
+
+
 def overrun(ask: Ask, pool: Pool) -> Result:
     row = _budget_row(ask, pool)
+    stated = _stated_against_budget(ask, pool)
+    # a table row of another post is no answer where one sentence states the measure asked and its budget
+    if stated and (row is None or fit(stated[0], ask, pool) > fit(row[0], ask, pool)):
+        row = stated
     if row is None:
         return Result([], [])
     outcome, budget = row

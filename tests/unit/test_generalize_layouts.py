@@ -53,6 +53,7 @@ OLD_FEES = {
 }  # tkr, under a bare title
 BUDGET = {"Bron": (1_450_000, 1_512_900), "Stegen": (600_000, 612_000), "Kansli": (900_000, 874_300)}
 STATED_COST_SUM = sum(u for _, u in BUDGET.values()) + 10_000  # the planted error in the sum row
+RESULT, BUDGETED_RESULT = -257_500, -450_000
 
 
 def sv(n: int) -> str:
@@ -101,6 +102,10 @@ Medlemsavgifter
 Medlemmarna har för 2025 beslutat om bidrag på totalt {sv(sum(FEES.values()))} tkr, fördelade så här (tkr):
 
 {FEE_LINES}
+
+Resultat
+Kostnaderna uppgick till {sv(STATED_COST_SUM)} kr. Årets resultat blev {sv(RESULT)} kr, att jämföra med ett
+budgeterat resultat på {sv(BUDGETED_RESULT)} kr.
 
 Budget och utfall
 Tabell 3. Budget och utfall per post 2025 (kr)
@@ -494,3 +499,8 @@ def test_the_first_amount_of_a_change_takes_the_second_ones_scale(sentence, befo
         (f for f in extract_figures(chunk, meta, "") if f.pair_id), key=lambda f: f.pair_side != "before"
     )
     assert [(f.value, f.period) for f in pair] == [(before, "2023"), (after, "2024")]
+
+
+def test_an_outcome_and_its_budget_stated_in_one_sentence(engine):
+    f = lead(engine, "Hur mycket bättre än budgeterat blev förbundets resultat 2025?")
+    assert (f.value, f.unit) == (RESULT - BUDGETED_RESULT, "kr")
