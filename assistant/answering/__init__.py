@@ -8,7 +8,6 @@ may answer it by similarity of their own words, `operations` computes (arithmeti
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 from assistant.answering import operations as ops
@@ -19,7 +18,6 @@ from assistant.answering.operands import Pool, meets_names
 from assistant.answering.operations import PassageText
 from assistant.answering.parse import parse_ask
 from assistant.answering.select import select_figures
-from index.lexical import fold
 from index.models import Figure
 
 __all__ = [
@@ -80,49 +78,11 @@ def _name_sets(ask: Ask) -> list[tuple[str, ...]]:
     return [tuple(ask.names)]
 
 
-def _asks_insatser(ask: Ask) -> bool:
-    # 'vilka (individinriktade) insatser …', 'vilka projekt …': the insatser themselves are asked for
-    return bool(re.search(r"\bvilka (?:\w+ ){0,2}(?:insats|projekt)", fold(ask.text)))
-
-
-def _names_listed(listed: FigureOut, insatser: FigureOut) -> bool:
-    """Whether an enumeration names at least two of the insatser."""
-    names = insatser.formula.split(": ", 1)[-1].split("; ")
-    return sum(fold(n) in fold(listed.formula) for n in names) >= 2
-
-
-def _of_years(listed: FigureOut, ask: Ask) -> bool:
-    """Whether an enumeration is of the years asked: 'Under 2023 bedrev förbundet fyra insatser: …' does
-    not list 2024's."""
-    quote = " ".join(s.quote for s in listed.sources)
-    named = set(re.findall(r"\b(?:19|20)\d\d\b", quote))
-    return not ask.years or not named or any(str(y) in named for y in ask.years)
-
-
 def compute(ask: Ask, pool: Pool, stems: set[str], passages: Sequence[PassageText]) -> ops.Result:
     if ask.operation == "when":
         return ops.year_of_event(ask, stems, passages)
     if ask.operation == "list":
-        # 'förbundet' in a question that names none is the federation of the top passage
-        own = [
-            p
-            for p in passages
-            if not ask.organisations and passages and p.organisation == passages[0].organisation
-        ]
-        listed = ops.count_listed(ask, stems, own or passages)
-        if not listed.lead and own:
-            listed = ops.count_listed(ask, stems, passages)  # the top federation enumerates none
-        if _asks_insatser(ask) and passages:
-            org = ask.organisations[0] if len(ask.organisations) == 1 else passages[0].organisation
-            insatser = ops.insatser_listed(ask, pool, org)
-            # a sentence's enumeration answers only when it enumerates the insatser themselves
-            if insatser.lead and not (
-                listed.lead
-                and _names_listed(listed.lead[0], insatser.lead[0])
-                and _of_years(listed.lead[0], ask)
-            ):
-                return insatser
-        return listed
+        return ops.list_items(ask, pool, stems, passages)
     result = _COMPUTE[ask.operation](ask, pool)
     if not result.lead and ask.operation not in ("lookup", "check"):
         result = ops.lookup(ask, pool)  # nothing to compute from: the stated figure that fits best

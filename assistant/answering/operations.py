@@ -896,8 +896,39 @@ def insatser_listed(ask: Ask, pool: Pool, organisation: str) -> Result:
                 list(first.values()),
             )
         ],
-        [],
+        list(first.values()),  # one figure per insats: its subject is the insats listed
     )
+
+
+def list_items(ask: Ask, pool: Pool, stems: set[str], passages: Sequence[PassageText]) -> Result:
+    """The count of what a 'vilka …' question asks for. 'förbundet' in a question that names no federation
+    is the top passage's (another's enumeration only when it enumerates none); 'vilka insatser …' is
+    answered by the federation's insatser with participants in the year asked, unless a sentence enumerates
+    those insatser for that year."""
+    own = [p for p in passages if not ask.organisations and p.organisation == passages[0].organisation]
+    listed = count_listed(ask, stems, own or passages)
+    if not listed.lead and own:
+        listed = count_listed(ask, stems, passages)
+    if not (passages and _ASKS_INSATSER.search(fold(ask.text))):
+        return listed
+    org = ask.organisations[0] if len(ask.organisations) == 1 else passages[0].organisation
+    insatser = insatser_listed(ask, pool, org)
+    if insatser.lead and not (listed.lead and _enumerates(listed.lead[0], insatser.operands, ask)):
+        return insatser
+    return listed
+
+
+# 'vilka (individinriktade) insatser …', 'vilka projekt …': the insatser themselves are asked for
+_ASKS_INSATSER = re.compile(r"\bvilka (?:\w+ ){0,2}(?:insats|projekt)")
+
+
+def _enumerates(listed: FigureOut, insatser: Sequence[Figure], ask: Ask) -> bool:
+    """Whether an enumerating sentence names at least two of the insatser, and is of the year asked ('Under
+    2023 bedrev förbundet fyra insatser: …' does not list 2024's)."""
+    quote = " ".join(s.quote for s in listed.sources)
+    named = sum(fold(f.subject) in fold(quote) for f in insatser)
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", quote))
+    return named >= 2 and (not ask.years or not years or any(str(y) in years for y in ask.years))
 
 
 def count_listed(ask: Ask, stems: set[str], passages: Sequence[PassageText]) -> Result:
