@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.answering.models import Ask
 from assistant.answering.similarity import contains_name, coverage, word_similarity, words
@@ -31,6 +31,7 @@ class Pool:
     rank: dict[str, int]
     texts: dict[str, str] | None = None
     """Chunk id → text of the retrieved passages."""
+    _contexts: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     def rank_of(self, figure: Figure) -> int:
         return self.rank.get(figure.chunk_id, 99)
@@ -42,8 +43,11 @@ class Pool:
         own = texts.get(figure.chunk_id, "")
         if figure.subject == figure.organisation:
             return own
-        same = [t for c, t in texts.items() if c != figure.chunk_id and contains_name(figure.subject, t)]
-        return " ".join([own, *same])
+        key = (figure.chunk_id, figure.subject)
+        if key not in self._contexts:
+            same = [t for c, t in texts.items() if c != figure.chunk_id and contains_name(figure.subject, t)]
+            self._contexts[key] = " ".join([own, *same])
+        return self._contexts[key]
 
 
 def descriptor(figure: Figure) -> list[str]:
@@ -293,7 +297,7 @@ def admissible(
     figure: Figure, ask: Ask, years: Sequence[int] | None = None, pool: Pool | None = None
 ) -> bool:
     """The hard constraints: the names, the periods and the organisation the question gives."""
-    passage = pool.context_of(figure) if pool else ""
+    passage = pool.context_of(figure) if pool and ask.names else ""
     return (
         meets_names(figure, ask.names, passage)
         and meets_period(figure, ask.years if years is None else years)

@@ -130,11 +130,18 @@ def coverage(query: Sequence[str], target: Iterable[str]) -> float:
 
 def contains_name(name: str, text: str) -> bool:
     """Every word of `name` is in `text` (folded, a genitive -s or compound tail allowed)."""
-    have = {fold(w) for w in _WORD.findall(text)}
-    for w in _WORD.findall(name):
-        f = fold(w)
-        if not any(
-            h == f or (len(f) >= 4 and (h.startswith(f) or (f.startswith(h) and len(h) >= 4))) for h in have
-        ):
+    have = folded_words(text)
+    for f in folded_words(name, ordered=True):
+        if f in have:
+            continue
+        if not any(len(f) >= 4 and (h.startswith(f) or (f.startswith(h) and len(h) >= 4)) for h in have):
             return False
     return True
+
+
+@lru_cache(maxsize=16384)
+def folded_words(text: str, ordered: bool = False) -> frozenset[str] | tuple[str, ...]:
+    """The folded words of a text, cached: the same passages and names are matched against every figure
+    of a question's pool."""
+    found = tuple(fold(w) for w in _WORD.findall(text))
+    return found if ordered else frozenset(found)
