@@ -392,19 +392,22 @@ def eval_cmd(
     """Mät retrieval (recall@1, recall@5, MRR), siffror per frågetyp och "finns inte"-beslutet, för en eller
     flera frågefiler. Med --extra-reports byggs ett tillfälligt index av korpusen plus de rapporterna; det
     ordinarie indexet rörs inte."""
-    from assistant.evaluation import evaluate, load_questions
+    from assistant.evaluation import QuestionFileError, evaluate, load_questions
 
     settings = _settings(ctx)
     chosen = [m.strip() for m in modes.split(",") if m.strip()]
     if bad := [m for m in chosen if m not in ("hybrid", "lexical", "dense")]:
         raise CliError(f"Okänt sökläge: {', '.join(bad)} (välj hybrid, lexical, dense)")
+    try:  # every file read before any index is built: a bad line is reported at once
+        question_sets = [(file, load_questions(file)) for file in files]
+    except QuestionFileError as err:
+        raise CliError(str(err)) from err
     if extra_reports is not None:
         settings = _settings_with_reports(settings, extra_reports)
         run_index(settings, quiet=True)
     engine = _engine(settings)
     out = Console()
-    for file in files:
-        questions = load_questions(file)
+    for file, questions in question_sets:
 
         def ask(text: str, mode: str):
             from assistant.evaluation import Outcome

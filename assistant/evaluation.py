@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 _MATCH_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"})
 FUZZY_MIN = 90
@@ -26,7 +26,8 @@ class EvalQuestion(BaseModel):
     kind: str
     doc: str | list[str] | None = None
     gold_quotes: list[str] = Field(default_factory=list)
-    answer: str | None = None
+    answer: str | list[str] | None = None
+    """The expected answer; a list question's may be the list of names."""
     figure: GoldFigure | None = None
     notes: str | None = None
 
@@ -121,9 +122,27 @@ class ModeReport:
         return self.false_not_found / self.answerable if self.answerable else 0.0
 
 
+class QuestionFileError(ValueError):
+    """A questions file that is not JSON Lines of the eval schema: the file and line are named."""
+
+
 def load_questions(path: Path) -> list[EvalQuestion]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [EvalQuestion.model_validate(json.loads(line)) for line in lines if line.strip()]
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise QuestionFileError(f"{path}: kan inte läsas som UTF-8-text ({err})") from err
+    questions = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            questions.append(EvalQuestion.model_validate(json.loads(line)))
+        except json.JSONDecodeError as err:
+            raise QuestionFileError(f"{path}, rad {number}: inte giltig JSON ({err.msg})") from err
+        except ValidationError as err:
+            fields = ", ".join(".".join(map(str, e["loc"])) or "raden" for e in err.errors())
+            raise QuestionFileError(f"{path}, rad {number}: fel i fält {fields}") from err
+    return questions
 
 
 @dataclass

@@ -87,3 +87,32 @@ def test_evaluate_counts_the_finns_inte_decision(supported, right, false_not_fou
     assert (report.unanswerable, report.unanswerable_right) == (1, right)
     assert (report.answerable, report.false_not_found) == (2, false_not_found)
     assert report.false_not_found_rate() == pytest.approx(false_not_found / 2)
+
+
+def test_load_questions_takes_a_list_answer(tmp_path):
+    from assistant.evaluation import load_questions
+
+    path = tmp_path / "q.jsonl"
+    path.write_text(
+        '{"id": "a", "question": "Vilka insatser?", "kind": "list", "answer": ["Steget", "Bron"]}\n\n',
+        encoding="utf-8",
+    )
+    [question] = load_questions(path)
+    assert question.answer == ["Steget", "Bron"]
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ('{"id": "a", "question": "x", "kind": "lookup"}\n{"id": "b"\n', "rad 2: inte giltig JSON"),
+        ('{"id": "a", "kind": "lookup"}\n', "rad 1: fel i fält question"),
+        ('{"id": "a", "question": "x", "kind": "lookup", "figure": {"value": "mycket"}}\n', "figure"),
+    ],
+)
+def test_load_questions_names_the_bad_line(tmp_path, content, said):
+    from assistant.evaluation import QuestionFileError, load_questions
+
+    path = tmp_path / "q.jsonl"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(QuestionFileError, match=said):
+        load_questions(path)
