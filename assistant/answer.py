@@ -84,7 +84,13 @@ def _matched_stems(text: str, stems: set[str]) -> set[str]:
             found.add(s)
         else:
             f = fold(w)
-            found.update(q for q in stems if len(q) >= 5 and (f.startswith(q) or f.endswith(q)))
+            # a compound of the question's word ('medlemsavgiften' for 'avgift'), or the question's
+            # compound of the text's word ('ordförandeposten' for 'ordförande')
+            found.update(
+                q
+                for q in stems
+                if (len(q) >= 5 and (f.startswith(q) or f.endswith(q))) or (len(s) >= 6 and q.startswith(s))
+            )
     return found
 
 

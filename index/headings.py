@@ -462,9 +462,20 @@ def _drop_false_headings(lines: list[Line], idx: list[int]) -> list[int]:
                     kept.append(i)
             elif numbering_depth(lines[i].text) or lines[i].page_break or not _list_like(body):
                 kept.append(i)
-        elif counts[k] >= 2 or (body and not _list_like(body)):
+        elif counts[k] >= 2 or (body and (not _list_like(body) or _restated(lines[i].text, body))):
             kept.append(i)
     return kept
+
+
+def _restated(heading: str, body: list[str]) -> bool:
+    """A short body whose sentence opens with the heading's own words ('Steget' over 'Steget hade 30
+    deltagare under 2026.') is that section's text, not a list item under a label."""
+    first = body[0]
+    return (
+        first.startswith(heading + " ")
+        and first.rstrip().endswith((".", "!", "?"))
+        and len(first.split()) >= 4
+    )
 
 
 def _body(lines: list[Line], i: int, end: int) -> list[str]:

@@ -4,12 +4,14 @@ the constraint that failed and the nearest figure there is."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from assistant.answering.models import Ask, FigureOut, Verdict
 from assistant.answering.operands import Pool
 from assistant.answering.similarity import contains_name
+from index.lexical import fold
 
 
 def mentions_word(word: str, texts: Sequence[str]) -> bool:
@@ -17,6 +19,42 @@ def mentions_word(word: str, texts: Sequence[str]) -> bool:
     from assistant.answering.similarity import word_similarity, words
 
     return any(word_similarity(word, w) >= 0.85 for t in texts for w in set(words(t)))
+
+
+def mentions_strictly(word: str, texts: Sequence[str]) -> bool:
+    """Some text has the word, an inflection of it or a compound that ends or starts with it ('enkäten',
+    'deltagarenkäten' for 'enkät') — but not only its first part: 'deltagarna' is no mention of
+    'deltagarenkäten', which is about an enkät."""
+    from assistant.answering.similarity import words
+    from index.lexical import stem
+
+    q, whole = stem(fold(word)), fold(word)
+    if len(q) < 3:
+        return True
+    forms = {f for f in (q, whole) if len(f) >= 4}
+    for text in texts:
+        for w in set(words(text)):
+            t = stem(fold(w))
+            if (
+                t == q
+                or any(t.startswith(f) or t.endswith(f) for f in forms)
+                or (len(t) >= 4 and q.endswith(t))
+            ):
+                return True
+            if len(t) >= 4 and q.startswith(t) and len(q) - len(t) <= 3:
+                return True
+    return False
+
+
+# 'Vilken sjukfrånvaro hade personalen': the noun between 'vilken' and its verb ('Vilka ingår som
+# medlemmar' has its verb there instead)
+_WHICH_NOUN = re.compile(
+    r"\s*(?:vilken|vilket|vilka)\s+(\w+)\s+(?:var|ar|hade|har|fanns|finns|fick|blev|gjordes|genomfordes)\b"
+)
+
+#: For a question that asks for no value, most of its words missing from the passages means they are
+#: about something else ('Vad svarade deltagarna i deltagarenkäten om hur nöjda de var?').
+UNMET_MAJORITY = 0.5
 
 
 def missing_names(ask: Ask, texts: Sequence[str], pool: Pool) -> list[str]:
@@ -61,6 +99,13 @@ def judge(
         if ask.head and not mentions_word(ask.head, texts):
             # 'Vilken var medelåldern …': what is asked for is in none of the passages
             return Verdict(False, f"inget om {ask.head} i passagerna")
+        unmet = [w for w in ask.measure if not mentions_strictly(w, texts)]
+        m = re.match(_WHICH_NOUN, fold(ask.text))
+        if m and m.group(1) in {fold(w) for w in unmet}:
+            # 'Vilken sjukfrånvaro hade personalen …': the thing asked for, named by no passage
+            return Verdict(False, f"inget om {m.group(1)} i passagerna")
+        if len(unmet) >= 2 and len(unmet) > UNMET_MAJORITY * len(ask.measure) and not _asks_person(ask):
+            return Verdict(False, f"inget om {', '.join(unmet)} i passagerna")
         return Verdict(passages_answer, "" if passages_answer else "passagerna svarar inte på frågan")
     if lead:
         return Verdict(True)
@@ -80,6 +125,10 @@ def judge(
         if nearest:
             return Verdict(False, f"inga uppgifter{about}", nearest[0])
     return Verdict(False, f"ingen siffra{about} i rapporterna")
+
+
+def _asks_person(ask: Ask) -> bool:
+    return bool(re.match(r"\s*vem\b", fold(ask.text)))
 
 
 def _without(ask: Ask, years: bool = False, names: bool = False) -> Ask:

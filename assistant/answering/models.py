@@ -75,6 +75,10 @@ class Ask:
     """The noun the question counts ('hur många socialsekreterare …' → socialsekreterare)."""
     full_year: bool = False
     """Asks for a whole year ('för helåret 2020', 'under hela året'): a half-year's figure is no answer."""
+    part_year: int | None = None
+    """Asks for a part of a year: the month it ends ('årets första åtta månader', 'januari–augusti',
+    'till och med augusti' → 8; 'första halvåret' → 6), 0 for a part without its month ('enligt
+    delårsrapporten'). None for a question about whole years or none."""
     moment: str | None = None
     """'end' or 'start' when the question asks for a balance at a point of the period ('när 2024 var slut',
     'vid årets början'): the closing, not the opening, eget kapital."""

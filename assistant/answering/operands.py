@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from assistant.answering.models import Ask
 from assistant.answering.similarity import contains_name, coverage, word_similarity, words
 from index.extract.counted import gender_of
+from index.extract.figures import TARGET
 from index.extract.outcomes import STATUS_OUTCOMES, destination_in, outcome_in, outcomes_in
 from index.lexical import fold
 from index.models import Figure
@@ -18,6 +19,10 @@ from index.models import Figure
 HEAD_WEIGHT = 1.0
 #: Mean word similarity at which a figure's words count as naming what the question asks for.
 MEASURE_MIN = 0.5
+# A question about a goal or a plan: only it is answered by a goal's number (extraction's TARGET)
+_AIM_WORDS = re.compile(
+    r"\bmal(?:et|en|sattning\w*|varde\w*)?\b|\bplaner\w*|\bberakna\w*|\bforvanta\w*|\bsikta"
+)
 _PLAN_WORDS = re.compile(r"budget|planer|avvik|prognos|beslut")
 _GENDER_WORDS = re.compile(r"kvinn|\bman\b|\bmän\b|flick|pojk|tjej|kill|kön")
 
@@ -230,10 +235,21 @@ def names_measure(ask: Ask, figure: Figure, ask_words: Sequence[str] | None = No
         return False  # 'hur många deltagare … fick arbete' counts an outcome: everyone is no answer
     if measure_fit(words_, figure) >= MEASURE_MIN:
         return True
+    if ask_words is None and _label_named(words_, figure):
+        return True  # 'vad landade förbundets årsresultat på': the figure's own label is named
     if asked and outcome_of(figure.measure) == asked:
         return True
     head = ask.head if ask_words is None else None
     return bool(head) and max((word_similarity(head, w) for w in words(figure.measure)), default=0.0) >= 0.85
+
+
+def _label_named(ask_words: Sequence[str], figure: Figure) -> bool:
+    """The question names the figure's measure label (or a compound of it: 'årsresultat' / 'resultat'),
+    though its other words (verbs like 'landade', 'betalade') are not the figure's."""
+    label = words(figure.measure)
+    return bool(label) and all(
+        max((word_similarity(a, w) for a in ask_words), default=0.0) >= 0.85 for w in label
+    )
 
 
 def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = None) -> float:
@@ -260,6 +276,8 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
         score -= 1.0  # "hur många deltagare" asks for everyone, not the women or men among them
     if figure.measure.startswith("andel av finansieringen") and ask.unit != "procent":
         score -= 1.0
+    if figure.measure.startswith(f"{TARGET} ") and not _AIM_WORDS.search(fold(ask.text)):
+        score -= 2.5  # 'Målet för helåret är 55 deltagare' answers only a question about the goal
     if ask.moment:
         # the number's own clause first: one sentence may give the opening and the closing balance
         score += moment_fit(ask.moment, figure.phrase) or moment_fit(ask.moment, figure.sentence)
@@ -270,6 +288,11 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
         # 'vid utgången av 2023 var 18 inskrivna' is not the year's count of participants (a balance at
         # the year's end is still the year's balance, so amounts lose less)
         score -= 1.0 if figure.unit == "personer" else 0.5
+    if ask.part_year is not None:
+        # 'under årets första åtta månader': the half-year report's count, not the year's
+        score += PART_WEIGHT if is_part_of_year(figure.period, ask.part_year) else -PART_WEIGHT
+    elif ask.years and figure.period and not is_whole_year(figure.period):
+        score -= PART_PENALTY  # '2024' asks for the year: a part of it only where nothing else is stated
     plan = _PLAN_WORDS.search(fold(ask.text))
     if figure.table_row and figure.unit == "kr" and figure.measure != "utfall" and not plan:
         score -= 0.5  # a table's budget and deviation columns answer only a question about the plan
@@ -293,13 +316,47 @@ def moment_fit(moment: str, sentence: str) -> float:
     return 1.0 if here.search(text) else -1.0 if there.search(text) else 0.0
 
 
+# A qualifier a question puts on what it counts, and what a figure's own sentence must say to meet it:
+# 'deltagare under 30 år' is an age group, 'fortfarande i arbete ett halvår senare' a follow-up. A
+# figure without it counts everyone, or counts at the end of the insats: no answer.
+QUALIFIERS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile(
+            r"\b(?:under|over|yngre an|aldre an) \d+ ar\b|\b\d+ ?[-–] ?\d+ ar\b|\bmellan \d+ och \d+ ar\b"
+            r"|\baldersgrupp\w*|\bar gamla\b"
+        ),
+        re.compile(
+            r"\b(?:under|over|yngre an|aldre an) \d+ ar\b|\b\d+ ?[-–] ?\d+ ar\b|\bmellan \d+ och \d+ ar\b"
+            r"|\baldersgrupp\w*|\bar gamla\b|\b\d+ ar eller (?:yngre|aldre)\b"
+        ),
+    ),
+    (
+        re.compile(
+            r"\b(?:ett|sex|tolv|tre|\d+) (?:halvar|manader|ar)\w* (?:senare|efter)\b|\bfortfarande\b"
+            r"|\befter (?:ett|sex|tolv|tre|\d+) (?:halvar|manader|ar)\b|\buppfoljning\w*|\blangre sikt\b"
+        ),
+        re.compile(
+            r"\bsenare\b|\befter (?:ett|sex|tolv|tre|\d+) (?:halvar|manader|ar)\b|\bfortfarande\b"
+            r"|\buppfolj\w*|\bbestaende\b|\blangre sikt\b"
+        ),
+    ),
+)
+
+
+def meets_qualifiers(figure: Figure, ask: Ask) -> bool:
+    asked = fold(ask.text)
+    own = fold(f"{figure.phrase} {figure.sentence}")
+    return all(not q.search(asked) or f.search(own) for q, f in QUALIFIERS)
+
+
 def admissible(
     figure: Figure, ask: Ask, years: Sequence[int] | None = None, pool: Pool | None = None
 ) -> bool:
     """The hard constraints: the names, the periods and the organisation the question gives."""
     passage = pool.context_of(figure) if pool and ask.names else ""
     return (
-        meets_names(figure, ask.names, passage)
+        meets_qualifiers(figure, ask)
+        and meets_names(figure, ask.names, passage)
         and meets_period(figure, ask.years if years is None else years)
         and meets_org(figure, ask.organisations)
         and (not ask.full_year or is_whole_year(figure.period))
@@ -316,6 +373,20 @@ _YEAR_END = re.compile(
     r"\barets (slut|utgang)|\butgangen av (aret|(19|20)\d\d)|\b31 december|\barsskiftet"
     r"|\bnar (19|20)\d\d var slut|\bslutet av (aret|(19|20)\d\d)"
 )
+
+
+#: How much a figure of the part of the year a question asks for gains (and one of another period loses),
+#: and what a part of a year loses when a question names only the year.
+PART_WEIGHT = 1.5
+PART_PENALTY = 0.7
+
+
+def is_part_of_year(period: str, month: int) -> bool:
+    """'2024-01-01 – 2024-08-31' is a part of 2024 ending in August (month 8, or 0 for any part)."""
+    m = _SPAN.search(period)
+    if not m or is_whole_year(period):
+        return False
+    return month == 0 or int(m.group(5)) == month
 
 
 def reaches_year_end(period: str) -> bool:

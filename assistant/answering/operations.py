@@ -16,6 +16,7 @@ from assistant.answering.operands import (
     admissible,
     asked_text,
     fit,
+    is_part_of_year,
     is_whole_year,
     names_measure,
     own_phrase,
@@ -316,7 +317,9 @@ def change(ask: Ask, pool: Pool) -> Result:
     base = [f for f in pool.figures if admissible(f, ask, years=(), pool=pool) and names_measure(ask, f)]
     base = [f for f in base if unit_fits(f, ask.unit) and f.unit != "procent"]
     old = new = None
-    if len(ask.years) >= 2:
+    if ask.part_year is not None and len(set(ask.years)) <= 1:
+        old, new = _part_against_whole(base, ask, pool) or (None, None)
+    if old is None and len(ask.years) >= 2:
         y0, y1 = min(ask.years), max(ask.years)
         anchors = ranked([f for f in base if f.period in (str(y0), str(y1))], ask, pool)
         # a year against a year: a pair of whole years first, a half-year only where nothing else is stated
@@ -382,6 +385,26 @@ def change(ask: Ask, pool: Pool) -> Result:
     else:
         out = [diff_out]
     return Result(out, [old, new])
+
+
+def _part_against_whole(base: Sequence[Figure], ask: Ask, pool: Pool) -> tuple[Figure, Figure] | None:
+    """'Hur många fler … vid årets slut jämfört med läget i delårsrapporten': the year's figure against
+    the same measure's in the part of that year the question names."""
+    whole_ask = replace(ask, part_year=None)
+    wholes = [f for f in base if re.fullmatch(r"(19|20)\d\d", f.period)]
+    for new in ranked(wholes, whole_ask, pool):
+        parts = [
+            f
+            for f in base
+            if f.period.startswith(new.period)
+            and is_part_of_year(f.period, ask.part_year or 0)
+            and f.unit == new.unit
+            and (f.measure == new.measure or _same_kind(f, new))
+            and same_insats(f, new)
+        ]
+        if parts:
+            return max(parts, key=lambda f: fit(f, ask, pool)), new
+    return None
 
 
 def names_in_order(ask: Ask) -> list[str]:
@@ -595,7 +618,8 @@ def _budget_row(ask: Ask, pool: Pool) -> tuple[Figure, Figure] | None:
     return None
 
 
-_FORECAST = re.compile(r"\bprognos\w*|\bberakna\w*|\bvantas\b|\bfor helaret\b")
+# 'för helåret' is the forecast's period, not when it says whose: 'budget för helåret' is the budget
+_FORECAST = re.compile(r"\bprognos\w*|\bberakna\w*|\bvantas\b|(?<!budget )(?<!budgeten )\bfor helaret\b")
 
 
 _YEAR_BUDGET = re.compile(

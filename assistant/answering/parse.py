@@ -17,7 +17,10 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
     # 'går ihop', 'går könsfördelningen ihop med …', 'hänger siffrorna ihop': the words between vary
     (
         "check",
-        r"\bstamm\w*|\b(gar|hanger)\b(?: \w+){0,8} ihop\b|\bkorrekt|\brimlig|\bsummerar|\bgar jamnt upp",
+        r"\bstamm\w*|\b(gar|hanger)\b(?: \w+){0,8} ihop\b|\bkorrekt|\brimlig|\bsummerar|\bgar jamnt upp"
+        # 'är den siffran rätt räknad', 'kontrollera om raden Summa … motsvarar posterna'
+        r"|\bratt (?:rakn|berakn|utrakn)\w*|\b(?:rakn|berakn)\w* ratt\b|\bkontroller\w*"
+        r"|\bmotsvarar (?:\w+ ){0,2}(?:poster\w*|rader\w*|summan|delar\w*)",
     ),
     (
         "per_unit",
@@ -35,7 +38,8 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
     ),
     (
         "overrun",
-        r"\boverskr\w*|mer an budget\w*|\bover budget|mindre an budget\w*|\bunder budget"
+        r"\boverskr\w*|mer an budget\w*|\bover (?:sin |sina |den |dess )?budget|mindre an budget\w*"
+        r"|\bunder (?:sin |sina |den |dess )?budget"
         r"|\b(hogre|lagre|dyrare|billigare) an budget\w*"
         r"|\bbudgetoverskridande|\bbudgetavvik\w*|\bavvek\w* \w* ?(fran|mot) budget|\bjamfort med budget\w*"
         r"|\bbudgeterat"
@@ -54,14 +58,18 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
         r"|\bhogre an\b|\blagre an\b"
         r"|\bsteg\b|\bsjonk\b|\bhojde\w*|\bsankte\w*|\bhojning\w*|\bsankning\w*",
     ),
-    ("sum", r"\b(sammanlagt|totalt|tillsammans|sammantaget|summan|sammantagna|sammanlagda)\b"),
+    (
+        "sum",
+        r"\b(sammanlagt|totalt|tillsammans|sammantaget|summan|sammantagna|sammanlagda)\b"
+        r"|\b(rakna|lagga|lagg|sla) ihop\b|\bsummera\w*",
+    ),
     # 'När deltagarna lämnade X, hur många hade …': a clause of time before the question proper
     (
         "when",
         r"^\s*(nar(?!.*\bhur (?:manga|mycket|stor\w*|lang\w*)\b)"
         r"|vilket ar|vilket datum|vilken dag|vilken manad)\b",
     ),
-    ("list", r"^\s*(vilka|vilken|vem|vad|namnge|rakna upp)\b"),
+    ("list", r"^\s*(vilka|vilken|vem|vad|namnge|rakna upp|lista|ange)\b"),
 )
 # Words of the operation itself: they say what to compute, not what is counted.
 _OPERATION_WORDS = frozenset(
@@ -82,19 +90,24 @@ _OPERATION_WORDS = frozenset(
     """.split()
 )
 _MONEY = re.compile(
-    r"\b(kronor|kr|pengar|belopp\w*|budget\w*|kostnad\w*|kostade|utfall\w*|\w*avgift\w*|intakt\w*|resultat\w*"
+    r"\b(kronor|kr|pengar|\w*belopp\w*|\w*budget\w*|\w*kostnad\w*|kostade|utfall\w*|\w*avgift\w*|\w*intakt\w*"
+    r"|\w*resultat\w*"
     r"|\w*kapital\w*|bidrog|bidrar|finansierade|underskott\w*|overskott\w*|bidrag\w*|tilldelning\w*|medel|beviljade?s?|betalade?|satsade?"
     r"|lade)\b"
 )
 # A question about how long: its answer is a duration ('6 mån', '14 veckor'), never a count of people.
-_DURATION = re.compile(r"\bhur (lang|lange)\b|\bhur lang tid\b|\bgenomsnittlig\w* (tid|langd)|\btiden i\b")
+_DURATION = re.compile(
+    r"\bhur (lang|lange)\b|\bhur lang tid\b|\bgenomsnittlig\w* \w*(tid|langd)\w*|\b\w*tiden i\b"
+    # 'hur många månader pågick den': a count of time units is a duration
+    r"|\bhur manga (manader|veckor|dagar|timmar|ar)\b"
+)
 # 'hur många av deltagarna …', 'hur många av dem som …': some of a group, never the group's total.
 _SUBSET = re.compile(r"\bhur manga av\b|\bhur stor del av\b(?=.*\b(var|gick|fick|hade|kom)\b)")
-_COUNT = re.compile(r"\bhur manga\b(?! procent)")
+_COUNT = re.compile(r"\bhur manga\b(?! procent| manader| veckor| dagar| timmar| ar\b)")
 _PERCENT = re.compile(r"\bprocent\w*|%|\bandel\w*|\bhur stor del\b")
 _ABSOLUTE = re.compile(
     r"\bhur manga fler|\bhur manga farre|\bmed hur (manga|mycket)\b|\bhur mycket (mer|mindre|hogre|lagre)"
-    r"|\bskillnaden i antal\b"
+    r"|\bskillnaden i antal\b|\bforandring\w* (?:i|av) antal\w*\b"
     # a count asked for ('hur många deltagare … jämfört med', 'hur mycket ökade antalet') is a count's
     # difference; the percent is what 'procent' asks for (`Ask.percent` wins)
     r"|\bhur manga\b|\bhur mycket \w+ antalet\b"
@@ -136,7 +149,19 @@ _SHARE_OF = re.compile(
 _COMPARED = re.compile(r"\b(fler|farre|mer|mindre|hogre|lagre|storre)\b(?: \S+){0,8} an\b")
 
 
+# A polite request before the question proper: 'Kan du räkna upp …', 'Jag undrar hur många …'
+_REQUEST = re.compile(
+    r"^\s*(?:(?:kan|skulle) (?:du|ni)(?: kunna)?|jag (?:undrar|vill veta|behover veta|skulle vilja veta)"
+    r"|snalla|ge mig|ta fram|hjalp mig(?: att)?)\s+(?:(?:om|att)\s+)?(?=\w)"
+)
+
+
+def without_request(folded: str) -> str:
+    return _REQUEST.sub("", folded, count=1)
+
+
 def operation_of(folded: str) -> Operation:
+    folded = without_request(folded)
     if (
         re.search(r"\bprocent\b", folded)
         and (_CHANGE_VERB.search(folded) or _COMPARED.search(folded))
@@ -158,9 +183,26 @@ def operation_of(folded: str) -> Operation:
     return operation
 
 
+# 'gick över budget … hur många procent av budgeten handlade överskridandet om': the overrun, though its
+# share of the budget is asked in budget_used's words
+_OVERRUN_NOUN = re.compile(r"\boverskr\w*|\bover (?:sin |sina |den |dess )?budget")
+# 'Stämmer det att X gick över budget? Hur många procent …': a value asked for in a sentence after the
+# 'stämmer' one ('Stämmer uppgiften om hur stor andel …' is a check)
+_VALUE_ASKED = re.compile(r"\bstamm\w*[^?.]*[?.]\s*.*\bhur (?:manga|mycket|stor\w*)\b")
+
+
 def _first_operation(folded: str) -> Operation:
     for operation, pattern in OPERATIONS:
         if re.search(pattern, folded):
+            if operation == "budget_used" and _OVERRUN_NOUN.search(folded):
+                return "overrun"
+            if (
+                operation == "check"
+                and _VALUE_ASKED.search(folded)
+                and not re.search(OPERATIONS[0][1].replace(r"\bstamm\w*|", ""), folded)
+                and not re.search(r"\d", _YEAR.sub(" ", folded))  # no stated figure to check
+            ):
+                continue  # only 'stämmer det att …' before a question for a value: that question counts
             value_asked = _value_noun(folded) or _VALUE_VERB.search(folded)
             if operation == "list" and re.match(r"\s*(vilken|vilket|vad)\b", folded) and value_asked:
                 return "lookup"  # "vilket resultat …", "vad kostade …": a value, not a list
@@ -174,6 +216,11 @@ def _first_operation(folded: str) -> Operation:
 _VALUE_VERB = re.compile(r"\b(kost\w*|betala\w*|uppg(ick|ar)|beraknas|budgeter\w*)\b")
 _ONE_DEFINITE = re.compile(
     r"\s*(?:vilken|vilket) (?:var|ar|blev|har varit) (?!den\b|det\b)\w{3,}(?:en|et|an|rn|ln)\b"
+    # 'vad var den genomsnittliga tiden …': one thing, its adjective before it
+    # ('vilken var den största insatsen' asks for a name)
+    r"|\s*vad (?:var|ar|blev) (?:den|det) \w+(?:a|e) \w{3,}(?:en|et|an|rn|ln)\b"
+    r"|\s*(?:vilken|vilket) (?:var|ar|blev) (?:den|det) (?:genomsnittlig|total|sammanlagd|samlad|faktisk"
+    r"|budgeterad)\w* \w{3,}(?:en|et|an|rn|ln)\b"
 )
 _BETWEEN = re.compile(r"\b(?:mellan|fran) ((?:19|20)\d\d) (?:och|till) ((?:19|20)\d\d)\b")
 
@@ -209,9 +256,9 @@ def names_in(text: str, organisations: list[str], subject_names: list[str]) -> l
     org_words = set().union(*(org_keywords(o) for o in organisations)) if organisations else set()
     found: list[str] = list(subject_names)
     run: list[str] = []
-    tokens = _WORD.findall(text)
-    for i, token in enumerate([*tokens, ""]):
-        if i > 0 and token[:1].isupper():
+    tokens = [(m.group(), _opens_sentence(text, m.start())) for m in _WORD.finditer(text)]
+    for token, opening in [*tokens, ("", True)]:
+        if not opening and token[:1].isupper():
             run.append(token)
             continue
         if run:
@@ -235,7 +282,19 @@ def names_in(text: str, organisations: list[str], subject_names: list[str]) -> l
     return list(dict.fromkeys(found))
 
 
-_COUNTED_MAN = re.compile(r"\b(hur m[aå]nga|antal(?:et)?|andel(?:en)?)\s+man\b", re.IGNORECASE)
+def _opens_sentence(text: str, at: int) -> bool:
+    """A word that opens the question or one of its sentences ('… 2024? Hur många …', '… 2024. Lista
+    aktiviteterna.') is capitalised as any sentence's first word is, not as a name."""
+    before = text[:at].rstrip()
+    return not before or before[-1] in ".?!:;"
+
+
+_COUNTED_MAN = re.compile(
+    r"\b(hur m[aå]nga|antal(?:et)?|andel(?:en)?)\s+man\b"
+    # 'hur manga av deltagarna var man', typed without å/ä/ö: 'man' after 'var' is the men counted
+    r"|\b(hur m[aå]nga (?:av )?(?:\w+ ){0,3}(?:var|ar))\s+man\b(?=\s*\??\s*$)",
+    re.IGNORECASE,
+)
 _TOOK_PART = re.compile(r"\b(?:tog|tagit|tar) del (?:av|i)\b", re.IGNORECASE)
 
 
@@ -258,7 +317,7 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
     # 'tog del av X' is 'deltog i X': the verb's particle is not what is counted
     text = _TOOK_PART.sub("deltog i", question.text)
     # 'hur manga man …' typed without å/ä/ö counts men: after a count word 'man' is no pronoun
-    text = _COUNTED_MAN.sub(lambda m: f"{m.group(1)} män", text)
+    text = _COUNTED_MAN.sub(lambda m: f"{m.group(1) or m.group(2)} män", text)
     folded = fold(text)
     names = names_in(text, list(question.organisations), list(subject_names))
     # the operation is read without the names: 'Steg för steg' is an insats, not 'steg' (rose)
@@ -302,6 +361,7 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
     if m:
         word = m.group(1)
         items = int(word) if word.isdigit() else number_word_value(word)
+    part_year = part_of_year(folded)
     asks_value = operation not in ("list", "when") and (
         question.asks_value
         or operation != "lookup"
@@ -326,7 +386,9 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
         subset=bool(_SUBSET.search(folded)) and operation == "lookup",
         items=items,
         moment=moment_of(folded),
-        full_year=bool(
+        part_year=part_year,
+        full_year=part_year is None
+        and bool(
             # 'helårsbudgeten' names a column, not the period asked about
             re.search(
                 r"\bhelar(?!sbudget|sprognos)\w*"
@@ -335,6 +397,55 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
             )
         ),
     )
+
+
+_MONTH_NUMBERS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("januari", "jan"),
+            ("februari", "feb"),
+            ("mars", "mar"),
+            ("april", "apr"),
+            ("maj",),
+            ("juni", "jun"),
+            ("juli", "jul"),
+            ("augusti", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_MONTH = "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
+# The parts of a year a question may ask for, each with the month it ends (0: not said)
+_PART_OF_YEAR = (
+    re.compile(rf"\bjan(?:uari)?\s*(?:[–-]|till)\s*(?P<month>{_MONTH})\b"),
+    re.compile(rf"\b(?:till och med|t\.?\s?o\.?\s?m\.?|fram till|per \d{{1,2}}) (?P<month>{_MONTH})\b"),
+    re.compile(r"\b(?:arets )?forsta (?P<count>\w+) manader\w*"),
+    re.compile(r"\b(?:forsta|under) halvaret\b|\bhalvarsskiftet\b|\bhalvarsrapport\w*|\bhalvarsbokslut"),
+    re.compile(r"\bdelar(?:et|ets|srapport\w*|sredovisning\w*|sbokslut\w*|sperioden?)?\b"),
+)
+
+
+def part_of_year(folded: str) -> int | None:
+    """The month a part of a year the question asks about ends (see `Ask.part_year`)."""
+    for pattern in _PART_OF_YEAR:
+        m = pattern.search(folded)
+        if not m:
+            continue
+        groups = m.groupdict()
+        if groups.get("month"):
+            return _MONTH_NUMBERS[groups["month"]]
+        if groups.get("count"):
+            word = groups["count"]
+            count = int(word) if word.isdigit() else number_word_value(word)
+            return count if count and 1 <= count <= 11 else None
+        return 6 if "halvar" in m.group(0) else 0
+    return None
 
 
 _INTERROGATIVE = re.compile(

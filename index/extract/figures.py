@@ -30,7 +30,7 @@ from index.extract.outcomes import (
     outcome_of_split_verb,
     outcomes_in,
 )
-from index.extract.pairs import from_to_pairs
+from index.extract.pairs import compared_pairs, from_to_pairs
 from index.extract.phrase import phrase_of
 from index.extract.sentences import SentenceSpan, sentences
 from index.lexical import STOPWORDS, fold
@@ -90,6 +90,12 @@ def extract_figures(chunk: Chunk, meta: ReportMeta, subject: str) -> list[Figure
             if fig is None:
                 continue
             fig.phrase = phrase_of(sent.text, m, prev, nxt)
+            if fig.unit in ("personer", "antal", "procent") and is_target(sent.text, m.start, m.end, prev):
+                fig.measure = f"{TARGET} {fig.measure}"
+                if re.search(r"\bhelar", fold(sent.text[: m.start])) and re.match(
+                    r"(19|20)\d\d-", fig.period
+                ):
+                    fig.period = fig.period[:4]  # 'Målet för helåret är 55 deltagare': the year's goal
             fig.organisation = meta.organisation
             fig.section = section
             figures.append(fig)
@@ -99,6 +105,29 @@ def extract_figures(chunk: Chunk, meta: ReportMeta, subject: str) -> list[Figure
         _group_gender_splits(figures, sent, mentions, group_of)
         _share_pair_outcomes(figures, sent, mentions, group_of)
     return figures
+
+
+#: The measure prefix of a goal or a plan ('Målet för helåret är 55 deltagare', 'planeras ta emot cirka
+#: 20 deltagare'): a number the report aims at, never one it counted.
+TARGET = "mål"
+_TARGET_BEFORE = re.compile(
+    r"\bmal(?:et|en|sattning\w*)?\b|\bplaner(?:as|ar|ade|at)\b|\bberaknas\b|\bforvantas\b|\bsiktar\b"
+    r"|\bavser att\b|\buppskattning\w*|\bmalvarde\w*"
+)
+_TARGET_AFTER = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,5}?(?:ska|skall|kommer att)\b")
+# 'Målet uppnåddes: 45 procent …': a goal reached is followed by what was counted
+_REACHED = re.compile(r"\buppn(?:add|att|ar)\w*|\buppfyll\w*|\b(?:natt|nadde|klarade|overtraffade)\b")
+
+
+def is_target(text: str, start: int, end: int, prev) -> bool:
+    """A number in a clause of aim or plan: a cue in the clause before it (from the previous number or
+    the clause's start), or 'ska' / 'kommer att' right after it."""
+    clause_start = prev.end if prev is not None else 0
+    before = re.split(r"[.;:]|,\s*(?:men|medan|och)\b", fold(text[clause_start:start]))[-1]
+    after = fold(text[end : end + 60])
+    if _REACHED.search(before):
+        return False
+    return bool(_TARGET_BEFORE.search(before) or _TARGET_AFTER.match(after))
 
 
 _AGES = re.compile(
@@ -129,7 +158,9 @@ def _pair_from_to(chunk, sent, mentions, made, figures, meta, subject, period, s
     """'ökade från 34 till 51 deltagare': 34 is the same measure as 51, one period earlier when the
     sentence says so; both carry the pair's id and their side."""
     own_year = str(meta.years[-1]) if len(meta.years) == 1 else ""
-    for pair in from_to_pairs(sent.text, mentions, period, own_year):
+    pairs = from_to_pairs(sent.text, mentions, period, own_year)
+    pairs += compared_pairs(sent.text, mentions, period, own_year)
+    for pair in pairs:
         after = made.get(pair.after)
         if after is None:
             continue

@@ -34,7 +34,9 @@ def money_measure(sentence_before: str) -> str:
     if {"eget kapital", "resultat"} <= last.keys():
         measure = max(("eget kapital", "resultat"), key=lambda m: last[m])
         # "på" is also written "pd" by OCR in texts not (yet) repaired
-        linked = re.search(r"\b(uppgar|uppgick|ar|var|blev|till|pa|pd)\b", folded[last["eget kapital"] :])
+        after = folded[last["eget kapital"] :]
+        # 'Efter årets underskott var det egna kapitalet 1 376 200 kr': the equity right before its amount
+        linked = re.search(r"\b(uppgar|uppgick|ar|var|blev|till|pa|pd)\b", after) or not after.strip()
         if measure == "eget kapital" and not linked:
             measure = "resultat"  # "underskott … avseende det egna kapitalet enligt … ca 1 200 000 kr"
     if re.search(r"(minskat|okat|minskade|okade) med\s*$", folded[-40:].strip() + " ") or re.search(

@@ -29,7 +29,9 @@ OUTCOMES: tuple[tuple[str, str], ...] = (
     (r"sjukersattning|aktivitetsersattning", "till sjuk-/aktivitetsersättning"),
     (r"annan insats", "till annan insats"),
     (r"avslut|\blamna(de|t|r)\b|\b(skrevs|skrivits) ut\b|\butskriv", "avslutade"),
-    (r"\bnya\b", "nya"),  # before 'inskrivna': '47 nya deltagare skrevs in' counts the new ones
+    # before 'inskrivna': '47 nya deltagare skrevs in' counts the new ones ('den nya inriktningen' is
+    # no one)
+    (r"\bnya\b(?=\s+(?:deltagar|person|individ|elev|ungdom|kvinn|man\b|inskriv)|\s*$|\s*[,)])", "nya"),
     (r"inskriv|\b(skrevs|skrivits) in\b", "inskrivna"),
     (r"riskgrupp", "i riskgrupp"),
 )
@@ -65,7 +67,14 @@ def destination_in(clause: str) -> str | None:
 def outcome_after(text: str, end: int, limit: int | None = None) -> str | None:
     """An outcome named in the clause right after a number, up to the next number."""
     stop = min(end + 90, limit if limit is not None else len(text))
-    return outcome_in(re.split(r"[.;]|\boch av\b|, varav", text[end:stop])[0])
+    # a clause of reason or contrast after a comma is about something else: '57 deltagare, eftersom
+    # målgruppen avgränsades i samband med den nya inriktningen'
+    return outcome_in(re.split(_CLAUSE_END, text[end:stop])[0])
+
+
+_CLAUSE_END = re.compile(
+    r"[.;]|\boch av\b|, varav|,\s*(?:eftersom|då|men|medan|trots|samtidigt|vilket|när)\b", re.IGNORECASE
+)
 
 
 def outcome_before(text: str, start: int) -> str | None:
@@ -78,8 +87,17 @@ _SPLIT_VERB = re.compile(r"\b(?:skrevs|skrivits|skrivs|skrev)\s*$", re.IGNORECAS
 _PARTICLE = re.compile(r"^\s+(?:[^\W\d_]+\s+){0,2}?(?:(ut)\b(?!\s+i\b)|(in)\b)", re.IGNORECASE)
 
 
+# 'Under året fick 9 deltagare arbete': the verb before the number, what was got after the noun
+_GOT = re.compile(r"\b(?:fick|fatt|har fatt|hade fatt)\s*$")
+_GOT_WHAT = re.compile(r"^\s+(?:[^\W\d_]+\s+){0,2}?(arbete|jobb|anstallning|studieplats|praktik)\b")
+
+
 def outcome_of_split_verb(text: str, start: int, end: int) -> str | None:
     """'Under året skrevs 31 deltagare ut': the verb before the number, its particle after the noun."""
+    if _GOT.search(fold(text[max(0, start - 14) : start])):
+        got = _GOT_WHAT.match(fold(text[end : end + 40]))
+        if got and got.group(1) != "praktik":
+            return "till studier" if got.group(1) == "studieplats" else "till arbete"
     if not _SPLIT_VERB.search(text[max(0, start - 12) : start]):
         return None
     m = _PARTICLE.match(text[end : end + 40])

@@ -31,6 +31,47 @@ _COMPARED_WITH = re.compile(
 )
 
 
+# 'hade 61 deltagare under 2024, att jämföra med 49 föregående år', 'deltog 181 personer …, jämfört med
+# 152 under 2023': the second number is the first's measure in the period named after it
+_COMPARED_NUMBER = re.compile(
+    r"(?:att jämföra med|jämfört med|jämfört mot|i jämförelse med|mot)\s+(?:ca\s+|cirka\s+)?$", re.I
+)
+_PERIOD_AFTER = re.compile(
+    r"^\s*(?:[^\W\d_]+\s+){0,1}?(?:\(|under\s+|år\s+|i\s+|för\s+)?((?:19|20)\d\d)\b"
+    r"|^\s*(?:[^\W\d_]+\s+){0,1}?(?:under\s+)?(föregående år|året innan|året före|förra året|fjolåret)",
+    re.I,
+)
+
+
+def compared_pairs(
+    sentence: str, mentions: list[NumberMention], period: str, report_year: str = ""
+) -> list[Pair]:
+    """'61 deltagare under 2024, att jämföra med 49 föregående år': 49 is the before side, in the year
+    named after it (the year before the first number's for 'föregående år'); the first number's year is
+    the one named near it, else the report's own."""
+    pairs: list[Pair] = []
+    for i in range(len(mentions) - 1):
+        a, b = mentions[i], mentions[i + 1]
+        between = sentence[a.end : b.start]
+        if len(between) > 120 or not _COMPARED_NUMBER.search(between):
+            continue
+        m = _PERIOD_AFTER.match(sentence[b.end : b.end + 30])
+        if m is None:
+            continue
+        others = [y for y in _YEAR.findall(sentence[: b.end]) if not m.group(1) or y != m.group(1)]
+        after = others[-1] if others else (report_year or period)
+        if m.group(1):
+            before = m.group(1)
+        elif after.isdigit():
+            before = str(int(after) - 1)
+        else:
+            continue
+        if not (before.isdigit() and after.isdigit()) or before >= after:
+            continue
+        pairs.append(Pair(i + 1, i, before, after))
+    return pairs
+
+
 def from_to_pairs(
     sentence: str, mentions: list[NumberMention], period: str, report_year: str = ""
 ) -> list[Pair]:
