@@ -96,6 +96,10 @@ def _proven(caption: str, rows: list[BreakdownRow]) -> tuple[bool, tuple[int, ..
     parts = [r.value for r in rows if not r.is_sum]
     if len(parts) < _MIN_ROWS:
         return False, ()
+    if any(not r.is_sum and key_value_measure(r.label) == "deltagare" for r in rows):
+        # 'Antal deltagare: 42', 'Kvinnor: 18', 'Avslutade: 14': the group's own count among its lines
+        # makes them key-value lines (index.breakdowns.parse_key_values), not parts of the caption
+        return False, ()
     if sums and sums[-1] == len(rows) - 1:
         return True, tuple(parts)  # a closing sum row: checked against its rows (it may fail)
     stated = {int(n) for n in _CAPTION_NUMBER.findall(caption)}

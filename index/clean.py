@@ -77,6 +77,22 @@ def dehyphenate(mapped: MappedText, lexicon: SwedishLexicon | None = None) -> Ma
     return mapped.sub(_HYPHEN_BLANK_RE, join_if_word)
 
 
+# 'Insats | Deltagare | Kvinnor' / 'Arbetsbron | 54 | 29': cells split by pipes (Markdown, exported Word
+# tables) read as the space-separated columns the table readers know; a rule line '|---|---|' goes.
+_PIPE_RE = re.compile(r"[ \t]*\|[ \t]*")
+_PIPE_RULE_RE = re.compile(
+    _LINE_START + r"[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*(?::?-{3,}:?)?[ \t]*(?:\n|(?=\f)|$)"
+)
+
+
+def _pipe_cell(m: re.Match[str]) -> str:
+    text = m.string
+    start = max(text.rfind("\n", 0, m.start()), text.rfind("\f", 0, m.start())) + 1
+    ends = [i for i in (text.find("\n", m.end()), text.find("\f", m.end())) if i >= 0]
+    line = text[start : min(ends) if ends else len(text)]
+    return " " if line.count("|") >= 2 else m.group(0)
+
+
 def normalize(mapped: MappedText, lexicon: SwedishLexicon | None = None) -> MappedText:
     """Tidy extracted text and keep its map: whitespace, bullets, ligatures, hyphenation.
 
@@ -87,6 +103,9 @@ def normalize(mapped: MappedText, lexicon: SwedishLexicon | None = None) -> Mapp
     mapped = mapped.sub(_CARRIAGE_RE, lambda m: "\n")
     mapped = mapped.sub(_LIGATURE_RE, lambda m: _LIGATURES[m.group(0)])
     mapped = mapped.sub(_ODD_SPACE_RE, lambda m: " ")
+    if "|" in mapped.text:
+        mapped = mapped.sub(_PIPE_RULE_RE, lambda m: "")
+        mapped = mapped.sub(_PIPE_RE, _pipe_cell)
     mapped = mapped.sub(_LEADING_SPACE_RE, lambda m: "")
     mapped = mapped.sub(_TRAILING_SPACE_RE, lambda m: "")
     mapped = mapped.sub(_SPACE_RUN_RE, lambda m: " ")

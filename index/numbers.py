@@ -331,8 +331,10 @@ def _skip_reason(text: str, token: _Token, masked: list[tuple[int, int]]) -> str
         return "glued"  # 3x30, 1dngsiktigt (OCR)
     if after == "§" or text[e : e + 2] == " §":
         return "label"
-    line_start = text.rfind("\n", 0, s) + 1
-    line_end = len(text) if (n := text.find("\n", e)) < 0 else n
+    # a form feed ends a line too: the page number before it ('3\f3.3 Hälsolotsen') stands alone
+    line_start = max(text.rfind("\n", 0, s), text.rfind("\f", 0, s)) + 1
+    ends = [i for i in (text.find("\n", e), text.find("\f", e)) if i >= 0]
+    line_end = min(ends) if ends else len(text)
     if _LABEL_BEFORE.search(text, max(0, s - 40), s):
         return "label"
     if e - s <= 2 and 1 <= token.value <= 31 and _DAY_BEFORE_MONTH.match(text, e):

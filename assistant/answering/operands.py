@@ -288,6 +288,9 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
         # 'vid utgången av 2023 var 18 inskrivna' is not the year's count of participants (a balance at
         # the year's end is still the year's balance, so amounts lose less)
         score -= 1.0 if figure.unit == "personer" else 0.5
+    if not ask.names and _ALL_INSATSER.search(fold(ask.text)):
+        # 'andel kvinnor i de individinriktade insatserna': the federation's total, not one insats's
+        score += ORG_WEIGHT if figure.subject == figure.organisation else 0.0
     if ask.part_year is not None:
         # 'under årets första åtta månader': the half-year report's count, not the year's
         score += PART_WEIGHT if is_part_of_year(figure.period, ask.part_year) else -PART_WEIGHT
@@ -374,6 +377,13 @@ _YEAR_END = re.compile(
     r"|\bnar (19|20)\d\d var slut|\bslutet av (aret|(19|20)\d\d)"
 )
 
+
+# A question about all of a federation's insatser or participants, naming none of them
+_ALL_INSATSER = re.compile(
+    r"\b(?:de|alla|samtliga|forbundets)(?: \w+)? insatser(?:na)?\b|\b(?:alla|samtliga) (?:\w+ )?insatser\b"
+    r"|\bforbundets deltagare\b|\bhela forbundet\b"
+)
+ORG_WEIGHT = 1.0
 
 #: How much a figure of the part of the year a question asks for gains (and one of another period loses),
 #: and what a part of a year loses when a question names only the year.

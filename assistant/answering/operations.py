@@ -519,6 +519,11 @@ def _between_names(ask: Ask, pool: Pool) -> Result:
 # --- sums ------------------------------------------------------------------------------------------
 
 
+def _same_period(a: str, b: str) -> bool:
+    """'2024' and '2024-01-01 – 2024-12-31' are one period."""
+    return a == b or (is_whole_year(a) and is_whole_year(b) and a[:4] == b[:4])
+
+
 def _same_kind(a: Figure, b: Figure) -> bool:
     if a.unit != b.unit:
         return False
@@ -556,11 +561,15 @@ def total(ask: Ask, pool: Pool) -> Result:
     # was left at its end ('Vid utgången av 2023 var 18 deltagare inskrivna')
     of_kind: dict[str, Figure] = {}
     # an insats whose count is written in other words ('22 föräldrar har skrivits in') is still one of them
-    for f in sorted(kin, key=lambda f: -f.value):
+    # each insats's count of the lead's period first ('januari–augusti': not the year's larger count)
+    for f in sorted(kin, key=lambda f: (f.period != lead.period, -f.value)):
         one_org = len(ask.organisations) > 1 or f.organisation == lead.organisation
         if _same_kind(f, lead) and one_org:
             of_kind.setdefault(f.subject, f)
     parts = sorted(of_kind.values(), key=lambda f: -fit(f, ask, pool))
+    in_period = [f for f in parts if _same_period(f.period, lead.period)]
+    if len(in_period) >= 2:
+        parts = in_period  # an insats without a count in the lead's period is not in its sum
     if ask.items:
         parts = parts[: ask.items]
     stated_totals = [

@@ -17,7 +17,7 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
     # 'går ihop', 'går könsfördelningen ihop med …', 'hänger siffrorna ihop': the words between vary
     (
         "check",
-        r"\bstamm\w*|\b(gar|hanger)\b(?: \w+){0,8} ihop\b|\bkorrekt|\brimlig|\bsummerar|\bgar jamnt upp"
+        r"\bstamm\w*|\b(gar|hanger)\b(?: [\w–-]+){0,8} ihop\b|\bkorrekt|\brimlig|\bsummerar|\bgar jamnt upp"
         # 'är den siffran rätt räknad', 'kontrollera om raden Summa … motsvarar posterna'
         r"|\bratt (?:rakn|berakn|utrakn)\w*|\b(?:rakn|berakn)\w* ratt\b|\bkontroller\w*"
         r"|\bmotsvarar (?:\w+ ){0,2}(?:poster\w*|rader\w*|summan|delar\w*)",
@@ -366,7 +366,7 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
         question.asks_value
         or operation != "lookup"
         or unit in ("kr", "tid")
-        or bool(re.search(r"\bhur (manga|mycket|stor|lang)", folded))
+        or bool(re.search(r"\bhur (manga|mycket|stor|lang|hog|lag)", folded))
         or (bool(measure) and _keywords_only(folded))
     )
     return Ask(

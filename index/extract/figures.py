@@ -57,12 +57,36 @@ _FINANCING = re.compile(r"finansi|fördelning|fördelas|står för|bidrar med|me
 _SINCE_YEAR = re.compile(r"\b(?:från|sedan|fr\.o\.m\.?)\s+((?:19|20)\d\d)\b(?!\s*(?:till|–|-))", re.I)
 
 
+# 'Deltagare januari–augusti 2024:', 'under perioden': the part of the year a half-year report covers
+_PART_NAMED = re.compile(
+    r"\b(?:januari|jan)\s*[–-]\s*[a-zåäö]+\b|\bper \d{1,2} [a-zåäö]+ (?:19|20)\d\d|\bperioden\b|\bhittills\b",
+    re.IGNORECASE,
+)
+
+
 def period_of(sentence: str, meta: ReportMeta) -> str:
     since = set(_SINCE_YEAR.findall(sentence))
     years = sorted({y for y in _YEAR.findall(sentence) if 1990 <= int(y) <= 2100 and y not in since})
     if len(years) == 1:
+        if meta.period.startswith(f"{years[0]}-") and _PART_NAMED.search(sentence):
+            return meta.period  # the report's own part of that year, named with its months
         return years[0]
     return meta.period
+
+
+_LONE_NUMBER = re.compile(r"(?m)^[ \t]*(\d{1,3})[ \t]*$")
+
+
+def _without_page_numbers(chunk: Chunk) -> str:
+    """The chunk's text with the page numbers of its pages blanked out where they stand on a line of their
+    own ('Medelålder: 22 år\n3\n3.3 Hälsolotsen': the 3 ends page 3). The length stays, so offsets hold;
+    a lone number that is no page of the chunk ('Antal deltagare\n48') stays."""
+    pages = range(chunk.page_start, chunk.page_end + 2)
+
+    def blank(m: re.Match[str]) -> str:
+        return " " * len(m.group(0)) if int(m.group(1)) in pages else m.group(0)
+
+    return _LONE_NUMBER.sub(blank, chunk.text)
 
 
 def extract_figures(chunk: Chunk, meta: ReportMeta, subject: str) -> list[Figure]:
@@ -71,7 +95,7 @@ def extract_figures(chunk: Chunk, meta: ReportMeta, subject: str) -> list[Figure
 
     figures: list[Figure] = []
     named_people = False
-    for sent in sentences(chunk.text):
+    for sent in sentences(_without_page_numbers(chunk)):
         mentions = [m for m in find_numbers(sent.text, include_one=True) if not _is_year(m)]
         period = period_of(sent.text, meta)
         # the people a sentence counts may be named in the one before it: 'Under året avslutades 44
@@ -131,7 +155,8 @@ def is_target(text: str, start: int, end: int, prev) -> bool:
 
 
 _AGES = re.compile(
-    r"\bald(?:er|ern|rar|rarna|ersgrupp\w*)\b|\bmellan \d+ och \d+ ar\b|\d+ ?[-–] ?\d+ ar\b"
+    r"\b(?:medel|genomsnitts)?ald(?:er|ern|rar|rarna|ersgrupp\w*)\b"
+    r"|\bmellan \d+ och \d+ ar\b|\d+ ?[-–] ?\d+ ar\b"
     r"|\baring\w*|\b(?:yngre|aldre) an\b"
 )
 _SUPINE = re.compile(r"(tt|at|it)$")

@@ -9,7 +9,8 @@ from index.lexical import fold
 
 OUTCOMES: tuple[tuple[str, str], ...] = (
     (
-        r"arbete (eller|och|/) ?(studier|utbildning)|arbete/studier|(studier|utbildning) eller arbete",
+        r"(arbete|jobb) (eller|och|/) ?(studier|utbildning)|arbete/studier"
+        r"|(studier|utbildning) eller (arbete|jobb)",
         "till arbete eller studier",
     ),
     # 'gick vidare till egen försörjning genom arbete' is work

@@ -17,11 +17,15 @@ from assistant.answering.parse import names_in, operation_of, parse_ask, part_of
 from assistant.engine import Engine
 from assistant.question import Question
 from index.embed import FakeEmbedder
+from index.breakdowns import parse_breakdowns, parse_key_values
+from index.clean import normalize
+from index.count_tables import parse_count_tables
 from index.extract.money import money_measure
 from index.extract.outcomes import outcome_after
 from index.lexical import fold
 from index.pipeline import build_index
 from index.settings import Settings
+from index.textmap import MappedText
 from tests.conftest import write_report
 
 ORG = "Samordningsförbundet Bergsjö"
@@ -29,7 +33,7 @@ ORG = "Samordningsförbundet Bergsjö"
 # the half-year report (January–August) and the year's report of the same insatser
 LOTSEN_PART, LOTSEN_PART_WOMEN, LOTSEN_GOAL = 33, 18, 60
 LOTSEN_YEAR, LOTSEN_PREVIOUS, LOTSEN_YEAR_WOMEN = 52, 41, 27
-STEGET_PART, STEGET_YEAR, STEGET_PLANNED = 21, 30, 25
+STEGET_PART, STEGET_YEAR, STEGET_PLANNED, STEGET_YEAR_WOMEN = 21, 30, 25, 12
 LOTSEN_WORK = 9
 ALL_YEAR, ALL_PREVIOUS = LOTSEN_YEAR + STEGET_YEAR, 70
 
@@ -69,6 +73,16 @@ deltagarna var {LOTSEN_YEAR_WOMEN} kvinnor. Under året fick {LOTSEN_WORK} delta
 
 Steget
 Steget hade {STEGET_YEAR} deltagare under 2026.
+
+\fDELTAGARE
+
+Tabell 1. Deltagare 2026
+
+Insats | Deltagare | Kvinnor | Män
+|---|---|---|---|
+Lotsen | {LOTSEN_YEAR} | {LOTSEN_YEAR_WOMEN} | {LOTSEN_YEAR - LOTSEN_YEAR_WOMEN}
+Steget | {STEGET_YEAR} | {STEGET_YEAR_WOMEN} | {STEGET_YEAR - STEGET_YEAR_WOMEN}
+Summa | {STEGET_YEAR + LOTSEN_YEAR} | {STEGET_YEAR_WOMEN + LOTSEN_YEAR_WOMEN} | {ALL_YEAR - STEGET_YEAR_WOMEN - LOTSEN_YEAR_WOMEN}
 """
 
 
@@ -276,3 +290,46 @@ def test_a_heading_over_one_sentence_that_restates_it_is_a_section(engine):
 def test_what_the_participants_got_stands_after_the_noun(engine):
     answer = ask(engine, "Hur många deltagare i Lotsen fick arbete under 2026?")
     assert answer.figures[0].value == LOTSEN_WORK
+
+
+def test_cells_split_by_pipes_read_as_a_table():
+    text = "Insats | Deltagare | Kvinnor\n|---|---|---|\n| Lotsen | 52 | 27 |\nSumma | 82 | 39\nEtt | rör.\n"
+    cleaned = normalize(MappedText.identity(text)).text
+    rows = parse_count_tables(cleaned)
+    assert [(r.label, list(r.values.values())) for r in rows] == [("Lotsen", [52, 27]), ("Summa", [82, 39])]
+    assert "Ett | rör." in cleaned  # one pipe on a line is text
+
+
+def test_key_value_lines_under_a_caption_are_no_breakdown():
+    text = "Deltagare januari–augusti 2026:\nAntal deltagare: 42\nKvinnor: 18\nMän: 24\nAvslutade: 14\nTill arbete: 5\n"
+    assert parse_breakdowns(text) == []
+    [block] = parse_key_values(text)
+    assert {k.measure: k.role for k in block}["deltagare"] == "total"
+
+
+def test_share_of_women_over_all_insatser_is_the_total(engine):
+    answer = ask(engine, "Hur stor andel av deltagarna i förbundets insatser 2026 var kvinnor?")
+    women = STEGET_YEAR_WOMEN + LOTSEN_YEAR_WOMEN
+    assert answer.figures[0].value == round(100 * women / (STEGET_YEAR + LOTSEN_YEAR), 1)
+
+
+def test_a_sum_over_insatser_keeps_to_the_part_of_the_year(engine):
+    answer = ask(engine, "Hur många personer deltog sammanlagt i insatserna under januari–augusti 2026?")
+    assert answer.figures[0].value == LOTSEN_PART + STEGET_PART
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Medelålder: 22 år\n3\n3.3 Hälsolotsen riktar sig till unga.", False),  # page 3 ends here
+        ("Antal deltagare\n48\nKvinnor\n21", True),  # no page of the chunk: a value on its own line
+    ],
+)
+def test_a_page_number_on_its_own_line_is_no_figure(text, kept):
+    from index.extract.figures import _without_page_numbers
+    from index.models import Chunk
+
+    chunk = Chunk("c", "r", 0, text, text, text, 3, 3, "", 0, len(text))
+    blanked = _without_page_numbers(chunk)
+    assert len(blanked) == len(text)
+    assert ("48" in blanked) if kept else ("\n3\n" not in blanked)
