@@ -16,10 +16,10 @@ from assistant.answering.evidence import mentions_strictly
 from assistant.answering.parse import names_in, operation_of, parse_ask, part_of_year
 from assistant.engine import Engine
 from assistant.question import Question
-from index.embed import FakeEmbedder
 from index.breakdowns import parse_breakdowns, parse_key_values
 from index.clean import normalize
 from index.count_tables import parse_count_tables
+from index.embed import FakeEmbedder
 from index.extract.money import money_measure
 from index.extract.outcomes import outcome_after
 from index.lexical import fold
