@@ -36,6 +36,7 @@ LOTSEN_YEAR, LOTSEN_PREVIOUS, LOTSEN_YEAR_WOMEN = 52, 41, 27
 STEGET_PART, STEGET_YEAR, STEGET_PLANNED, STEGET_YEAR_WOMEN = 21, 30, 25, 12
 LOTSEN_WORK = 9
 ALL_YEAR, ALL_PREVIOUS = LOTSEN_YEAR + STEGET_YEAR, 70
+ALL_WOMEN = LOTSEN_YEAR_WOMEN + STEGET_YEAR_WOMEN
 
 
 def sv(n: int) -> str:
@@ -82,7 +83,7 @@ Insats | Deltagare | Kvinnor | Män
 |---|---|---|---|
 Lotsen | {LOTSEN_YEAR} | {LOTSEN_YEAR_WOMEN} | {LOTSEN_YEAR - LOTSEN_YEAR_WOMEN}
 Steget | {STEGET_YEAR} | {STEGET_YEAR_WOMEN} | {STEGET_YEAR - STEGET_YEAR_WOMEN}
-Summa | {STEGET_YEAR + LOTSEN_YEAR} | {STEGET_YEAR_WOMEN + LOTSEN_YEAR_WOMEN} | {ALL_YEAR - STEGET_YEAR_WOMEN - LOTSEN_YEAR_WOMEN}
+Summa | {ALL_YEAR} | {ALL_WOMEN} | {ALL_YEAR - ALL_WOMEN}
 """
 
 
@@ -301,7 +302,10 @@ def test_cells_split_by_pipes_read_as_a_table():
 
 
 def test_key_value_lines_under_a_caption_are_no_breakdown():
-    text = "Deltagare januari–augusti 2026:\nAntal deltagare: 42\nKvinnor: 18\nMän: 24\nAvslutade: 14\nTill arbete: 5\n"
+    text = (
+        "Deltagare januari–augusti 2026:\nAntal deltagare: 42\nKvinnor: 18\nMän: 24\nAvslutade: 14\n"
+        "Till arbete: 5\n"
+    )
     assert parse_breakdowns(text) == []
     [block] = parse_key_values(text)
     assert {k.measure: k.role for k in block}["deltagare"] == "total"
