@@ -13,15 +13,16 @@ from index.lexical import STOPWORDS, fold
 from index.numbers import number_word_value
 
 # Checked in this order: a check question may say "andel", a per-unit one "kostnad", an overrun "budget".
+# 'går ihop', 'går könsfördelningen ihop med …', 'hänger siffrorna ihop': the words between vary; 'är den
+# siffran rätt räknad', 'kontrollera om raden Summa … motsvarar posterna'. 'stämmer' is kept apart: it also
+# opens a question for a value ('Stämmer det att X gick över budget? Hur många procent …').
+_CHECK_WORDS = (
+    r"\b(gar|hanger)\b(?: [\w–-]+){0,8} ihop\b|\bkorrekt|\brimlig|\bsummerar|\bgar jamnt upp"
+    r"|\bratt (?:rakn|berakn|utrakn)\w*|\b(?:rakn|berakn)\w* ratt\b|\bkontroller\w*"
+    r"|\bmotsvarar (?:\w+ ){0,2}(?:poster\w*|rader\w*|summan|delar\w*)"
+)
 OPERATIONS: tuple[tuple[Operation, str], ...] = (
-    # 'går ihop', 'går könsfördelningen ihop med …', 'hänger siffrorna ihop': the words between vary
-    (
-        "check",
-        r"\bstamm\w*|\b(gar|hanger)\b(?: [\w–-]+){0,8} ihop\b|\bkorrekt|\brimlig|\bsummerar|\bgar jamnt upp"
-        # 'är den siffran rätt räknad', 'kontrollera om raden Summa … motsvarar posterna'
-        r"|\bratt (?:rakn|berakn|utrakn)\w*|\b(?:rakn|berakn)\w* ratt\b|\bkontroller\w*"
-        r"|\bmotsvarar (?:\w+ ){0,2}(?:poster\w*|rader\w*|summan|delar\w*)",
-    ),
+    ("check", rf"\bstamm\w*|{_CHECK_WORDS}"),
     (
         "per_unit",
         r"\bper (deltagare|person|individ|elev|capita|inskriven|ungdom)|\bi snitt\b|\bgenomsnitt\w* kostnad"
@@ -199,7 +200,7 @@ def _first_operation(folded: str) -> Operation:
             if (
                 operation == "check"
                 and _VALUE_ASKED.search(folded)
-                and not re.search(OPERATIONS[0][1].replace(r"\bstamm\w*|", ""), folded)
+                and not re.search(_CHECK_WORDS, folded)
                 and not re.search(r"\d", _YEAR.sub(" ", folded))  # no stated figure to check
             ):
                 continue  # only 'stämmer det att …' before a question for a value: that question counts
