@@ -58,7 +58,8 @@ def change(old: float, new: float) -> Computed:
 
 def difference(old: float, new: float, unit: str | None = None) -> Computed:
     value = new - old
-    return Computed(value, unit or "antal", f"{_n(new)} − {_n(old)} = {_n(value, unit)}")
+    subtracted = f"({_n(old)})" if old < 0 else _n(old)  # '−1 070 000 − (−1 190 000)'
+    return Computed(value, unit or "antal", f"{_n(new)} − {subtracted} = {_n(value, unit)}")
 
 
 def per_unit(amount: float, count: float, unit: str = "kr") -> Computed:

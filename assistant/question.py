@@ -19,7 +19,7 @@ QUESTION_WORDS = frozenset(
     hur många mycket stor andel vilket vilka vilken vem vad när var varför finns fanns hade har fick kom
     gick blev under totalt sammanlagt procent antal stämmer stämde stämma redovisade redovisar redovisas
     redovisningen rapporten rapport enligt siffror siffrorna uppgifter uppgiften övriga övrigt
-    alltså egentligen ungefär
+    alltså egentligen ungefär lista ange namnge räkna upp visa berätta kan du ni jag undrar behöver veta
     """.split()
 )
 

@@ -57,6 +57,8 @@ class CountColumn:
     measure: str
     text: str
     """The header's own words for the column ('Kvar 31/12'): a row's figure is named by them."""
+    year: int | None = None
+    """A column headed by a year ('Insats 2024 2023' under 'Tabell 2. Deltagare per insats')."""
 
 
 @dataclass(frozen=True)
@@ -127,14 +129,45 @@ def count_columns(line: str) -> tuple[CountColumn, ...] | None:
     return tuple(columns)
 
 
-def _row(line: str, width: int) -> tuple[str, list[float]] | None:
-    """'Vägen Framåt 47 29 18 26 9 5' -> ('Vägen Framåt', [47, 29, …]) when it has `width` numbers."""
+def year_columns(line: str, caption: str) -> tuple[CountColumn, ...] | None:
+    """'Insats 2024 2023' under a caption that says what is counted ('Tabell 2. Deltagare per insats'):
+    one column of that measure per year."""
+    words = [fold(w.strip("()[]:;,.")) for w in line.split()]
+    i = 0
+    while i < len(words) and words[i] in _ROW_COLUMN:
+        i += 1
+    years = words[i:]
+    if (
+        i == 0
+        or len(years) < 2
+        or not all(_YEAR.fullmatch(y) for y in years)
+        or len(set(years)) != len(years)
+    ):
+        return None
+    counted = [
+        _COLUMN_WORDS[w] for w in (fold(w.strip("()[]:;,.")) for w in caption.split()) if w in _COLUMN_WORDS
+    ]
+    people = [m for m in counted if m in ("deltagare", "inskrivna", "avslutade", "nya")]
+    if not people:
+        return None
+    return tuple(CountColumn(people[0], f"{people[0]} {y}", int(y)) for y in years)
+
+
+_MISSING = {"–", "-", "—"}
+
+
+def _row(line: str, width: int) -> tuple[str, list[float | None]] | None:
+    """'Vägen Framåt 47 29 18 26 9 5' -> ('Vägen Framåt', [47, 29, …]) when it has `width` numbers; a
+    dash is an empty cell ('Balansgång 12 –')."""
     tokens = line.split()
-    values: list[float] = []
-    while tokens and _INT.match(tokens[-1]):
-        values.insert(0, float(tokens.pop()))
+    values: list[float | None] = []
+    while tokens and (_INT.match(tokens[-1]) or (tokens[-1] in _MISSING and len(values) < width)):
+        token = tokens.pop()
+        values.insert(0, None if token in _MISSING else float(token))
     label = " ".join(tokens).strip(" :–-")
     if len(values) != width or not label or any(ch.isdigit() for ch in label):
+        return None
+    if all(v is None for v in values):
         return None
     return label, values
 
@@ -159,7 +192,7 @@ def parse_count_tables(text: str) -> list[CountRow]:
     table = 0
     i = 0
     while i < len(lines):
-        columns = count_columns(lines[i])
+        columns = count_columns(lines[i]) or year_columns(lines[i], lines[i - 1] if i else "")
         if columns is None:
             i += 1
             continue
@@ -183,7 +216,7 @@ def parse_count_tables(text: str) -> list[CountRow]:
                 CountRow(
                     table=table,
                     label=label,
-                    values=dict(enumerate(values)),
+                    values={k: v for k, v in enumerate(values) if v is not None},
                     columns=columns,
                     is_sum=bool(_SUM.match(label)),
                     start=start,
@@ -216,4 +249,5 @@ def column_parts(rows: list[CountRow], at: int) -> dict[int, list[float]]:
         if r.table != row.table or r.is_sum:
             break
         parts.insert(0, r)
-    return {c: [p.values[c] for p in parts] for c in row.values} if len(parts) >= 2 else {}
+    # a dash in a part's cell ('Balansgång 12 –') is no value of that column
+    return {c: [p.values[c] for p in parts if c in p.values] for c in row.values} if len(parts) >= 2 else {}

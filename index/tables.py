@@ -209,8 +209,9 @@ def _named_columns(line: str) -> list[str] | None:
     return named
 
 
-def _year_columns(line: str) -> list[str] | None:
-    """Year columns: '2016-12-31 2015-12-31', 'Belopp i kr. Not -2016-12-31 -2015-12-31', '2016 2015'."""
+def _year_columns(line: str, caption: str = "") -> list[str] | None:
+    """Year columns: '2016-12-31 2015-12-31', 'Belopp i kr. Not -2016-12-31 -2015-12-31', '2016 2015'.
+    `caption` is the line above ('Tabell 1. Medlemsavgifter (tkr)' over 'Medlem 2024 2023')."""
     toks = _tokens(line)
     dates = []
     while toks and _DATE.match(toks[-1]):
@@ -219,7 +220,7 @@ def _year_columns(line: str) -> list[str] | None:
         bare = _tokens(line)
         if bare and all(_YEAR.match(t) for t in bare) and len(set(bare)) == len(bare):
             return bare  # '2024' alone heads a one-column statement (resultaträkning, balansräkning)
-        if labelled := _labelled_years(bare):
+        if labelled := _labelled_years(bare, caption):
             return labelled
         if len(dates) == 1 and not toks:
             return [_DATE.match(dates[0]).group(1)]  # type: ignore[union-attr]  # '2024-12-31' alone
@@ -231,7 +232,7 @@ def _year_columns(line: str) -> list[str] | None:
     return (["not"] if "not" in toks else []) + columns
 
 
-def _labelled_years(toks: list[str]) -> list[str] | None:
+def _labelled_years(toks: list[str], caption: str = "") -> list[str] | None:
     """'Post 2023 2022', 'Medlemsavgifter (kr) 2023 2022': a few words naming the row column, then two
     or more distinct years that head the value columns. Prose ('ökade mellan 2022 och 2023') has verbs
     and small words, and its years are not all at the end."""
@@ -239,6 +240,8 @@ def _labelled_years(toks: list[str]) -> list[str] | None:
     unit = bool(toks) and toks[-1] in _UNIT_WORDS and len(toks) >= 3
     if unit:
         toks.pop()  # 'Medlemsavgifter 2024 (kr)': the unit after the year
+    # 'Tabell 1. Medlemsavgifter 2025 (kr)' over 'Medlem Avgift 2025': the caption says the unit
+    unit = unit or bool(_money_caption(caption) and _UNIT_WORDS & set(_tokens(caption)))
     years: list[str] = []
     while toks and _YEAR.match(toks[-1]):
         years.insert(0, toks.pop())
@@ -250,20 +253,44 @@ def _labelled_years(toks: list[str]) -> list[str] | None:
         return None
     if any(any(c.isdigit() for c in t) for t in toks) or _PROSE_WORDS & set(toks):
         return None
-    # Rows under these columns become amounts in kr: the row column's name must say it holds money.
-    return years if _MONEY_HEADING.search(" ".join(toks)) else None
+    # Rows under these columns become amounts in kr: the row column's name, or the table's caption
+    # right above it ('Tabell 1. Medlemsavgifter (tkr)' over 'Medlem 2024 2023'), must say it holds money.
+    return years if _MONEY_HEADING.search(" ".join(toks)) or _money_caption(caption) else None
+
+
+_TABLE_NUMBER = re.compile(r"^\s*(?:tabell|tab)\.?\s*\d+[.:]?", re.IGNORECASE)
+
+
+def _money_caption(line: str) -> str:
+    """A short caption line that names money ('Tabell 1. Medlemsavgifter (tkr)'): its naming words."""
+    toks = _tokens(_TABLE_NUMBER.sub("", line))
+    if (
+        not toks
+        or len(toks) > 8
+        or any(_is_amount(t) for t in toks)
+        or not _MONEY_HEADING.search(" ".join(toks))
+    ):
+        return ""
+    words = [w.strip(_STRIP) for w in _TABLE_NUMBER.sub("", line).split()]
+    named = [w for w in words if w and not any(c.isdigit() for c in w) and w.lower() not in _GENERIC_HEADING]
+    return " ".join(named)
 
 
 _UNIT_WORDS = {"kr", "tkr", "mkr", "kronor"}
 _GENERIC_HEADING = {"post", "poster", "belopp", "i", "kr", "tkr", "mkr", "kronor", "tusen", "not"}
 
 
-def row_heading(line: str) -> str:
+def row_heading(line: str, caption: str = "") -> str:
     """The words before a labelled year header's years that name what its rows hold: 'Medlemsavgifter'
     in 'Medlemsavgifter (kr) 2023 2022', '' for 'Post 2023 2022' or 'Belopp i kr 2016 2015'."""
     words = [w.strip(_STRIP) for w in line.split()]
     named = [w for w in words if w and not _HAS_YEAR.search(w) and w.lower() not in _GENERIC_HEADING]
-    return " ".join(named) if _labelled_years(_tokens(line)) else ""
+    if not _labelled_years(_tokens(line), caption):
+        return ""
+    money = [i for i, w in enumerate(named) if _MONEY_HEADING.search(w.lower())]
+    if money:
+        return " ".join(named[money[0] :])  # 'Medlem Avgift 2025': the row column's name is no measure
+    return _money_caption(caption)  # 'Medlem 2024 2023' under 'Medlemsavgifter (tkr)': the caption's
 
 
 _MONEY_HEADING = re.compile(
@@ -272,8 +299,8 @@ _MONEY_HEADING = re.compile(
 )
 
 
-def _primary_columns(line: str) -> list[str] | None:
-    return _named_columns(line) or _year_columns(line)
+def _primary_columns(line: str, caption: str = "") -> list[str] | None:
+    return _named_columns(line) or _year_columns(line, caption)
 
 
 def _nonblank(lines: list[str], start: int, step: int, count: int, window: int = 4) -> list[int]:
@@ -303,7 +330,8 @@ def _block_at(lines: list[str], j: int) -> TableHeader | None:
     """The header whose main line is `j`, with a qualifier line above and continuation lines below."""
     named = _named_columns(lines[j])
     if named is None:
-        years = _year_columns(lines[j])
+        caption = lines[j - 1] if j > 0 else ""
+        years = _year_columns(lines[j], caption)
         if years is None:
             return None
         last = j
@@ -311,7 +339,7 @@ def _block_at(lines: list[str], j: int) -> TableHeader | None:
             if _year_columns(lines[k]) is None:
                 break
             years, last = _year_columns(lines[k]) or years, k  # the period's end dates, with 'Not'
-        return TableHeader(years, j, last, row_heading(lines[j]))
+        return TableHeader(years, j, last, row_heading(lines[j], caption))
     first, last = j, j
     above = _nonblank(lines, j - 1, -1, 1)
     if above:
@@ -758,7 +786,7 @@ def parse_tables(text: str, original_of=None) -> list[TableRow]:
     table = 0
     i = 0
     while i < len(lines):
-        header = _block_at(lines, i) if _primary_columns(lines[i]) else None
+        header = _block_at(lines, i) if _primary_columns(lines[i], lines[i - 1] if i else "") else None
         if header is None:
             i += 1
             continue

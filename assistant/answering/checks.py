@@ -11,6 +11,7 @@ from assistant import compute
 from assistant.answering.models import FigureOut, Source
 from assistant.citation import last_section
 from index.extract.counted import gender_of
+from index.extract.outcomes import STATUS_OUTCOMES
 from index.lexical import fold
 from index.models import Figure
 from index.tables import DIFFERENCE_MEASURES, relation
@@ -85,6 +86,7 @@ def checks_for(figures: Sequence[Figure]) -> list[FigureOut]:
                 )
                 out.append(_check_out(relation(direction), row["utfall"], check, members))
     out += _equity_checks(figures)
+    out += _outcome_checks(figures)
     for total in (f for f in figures if len(f.column_parts) >= 2):
         # a table's 'Totalt'/'Summa' cell against the rows above it in its column
         check = compute.check_parts(total.value, total.column_parts, total.unit)
@@ -111,6 +113,39 @@ def checks_for(figures: Sequence[Figure]) -> list[FigureOut]:
             whole = max(wholes, key=_offset)
             check = compute.check_percentage(pct.value, part, whole.value, pct.approx)
             out.append(_check_out(f"angiven andel {outcome}", pct, check, [pct, *parts, whole]))
+    return out
+
+
+def _outcome_checks(figures: Sequence[Figure]) -> list[FigureOut]:
+    """'Av de 23 som avslutade insatsen återgick 9 i arbete, 3 började studera, 7 gick vidare till annan
+    insats och 6 avbröt': where those who finished went, counted in one sentence, cannot be more than
+    those who finished (fewer is allowed: not every way out need be named)."""
+    out: list[FigureOut] = []
+    by_sentence: dict[tuple[str, str], list[Figure]] = {}
+    for f in figures:
+        if f.unit == "personer":
+            by_sentence.setdefault((f.chunk_id, f.sentence), []).append(f)
+    for members in by_sentence.values():
+        for whole in (f for f in members if f.measure == "avslutade" and f.role != "part"):
+            parts = [
+                f
+                for f in members
+                if f.char_start > whole.char_start
+                and f.role != "part"
+                and not gender_of(f.measure)
+                and outcome_of(f.measure) == f.measure
+                and f.measure not in STATUS_OUTCOMES
+            ]
+            measures = [p.measure for p in parts]
+            overlapping = "till arbete eller studier" in measures and (
+                "till arbete" in measures or "till studier" in measures
+            )
+            if len(parts) < 2 or len(set(measures)) != len(measures) or overlapping:
+                continue
+            if sum(p.value for p in parts) <= whole.value:
+                continue
+            check = compute.check_parts(whole.value, [p.value for p in parts], "personer")
+            out.append(_check_out("utfall mot avslutade", whole, check, [whole, *parts]))
     return out
 
 

@@ -43,7 +43,18 @@ def mentions_strictly(word: str, texts: Sequence[str]) -> bool:
                 return True
             if len(t) >= 4 and q.startswith(t) and len(q) - len(t) <= 3:
                 return True
+            if _common_prefix(q, t) >= max(5, len(q) - 2, len(t) - 2):
+                return True  # another form of one verb: 'genomförde' / 'genomfört'
     return False
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 # 'Vilken sjukfrånvaro hade personalen': the noun between 'vilken' and its verb ('Vilka ingår som
@@ -51,6 +62,22 @@ def mentions_strictly(word: str, texts: Sequence[str]) -> bool:
 _WHICH_NOUN = re.compile(
     r"\s*(?:vilken|vilket|vilka)\s+(\w+)\s+(?:var|ar|hade|har|fanns|finns|fick|blev|gjordes|genomfordes)\b"
 )
+
+# 'Hur hög var sjukfrånvaron …', 'Hur stort var överskottet …': the noun a value question measures
+_VALUE_NOUN = re.compile(
+    r"\s*hur (?:hog|hogt|stor|stort|lag|lagt|lang|langt|mycket) (?:var|ar|blev|har|hade) (?:den |det |de )?"
+    r"(?:\w+(?:a|e) )?(\w{4,}(?:en|et|an|na|rna|n))\b"
+)
+
+
+def _asked_noun(ask: Ask) -> str | None:
+    m = _VALUE_NOUN.match(fold(ask.text))
+    if not m:
+        return None
+    noun = m.group(1)
+    # a word of the question as written (å/ä/ö kept), for the message
+    return next((w for w in ask.measure if fold(w) == noun), None)
+
 
 #: For a question that asks for no value, most of its words missing from the passages means they are
 #: about something else ('Vad svarade deltagarna i deltagarenkäten om hur nöjda de var?').
@@ -79,6 +106,23 @@ def missing_years(ask: Ask, covered_years: set[int], texts: Sequence[str], pool:
     ]
 
 
+def missing_part(ask: Ask, texts: Sequence[str], pool: Pool) -> str:
+    """The part of a year the question asks about ('andra halvåret 2025'), when no figure is of that part
+    and no passage names it: a half-year report answers no question about the year's second half."""
+    from assistant.answering.operands import is_part_of_year
+    from assistant.answering.parse import part_phrase
+
+    if not ask.part_year:
+        return ""
+    if any(is_part_of_year(f.period, ask.part_year) for f in pool.figures):
+        return ""
+    phrase = part_phrase(fold(ask.text))
+    if not phrase or any(phrase in fold(t) for t in texts):
+        return ""
+    years = f" {', '.join(map(str, ask.years))}" if ask.years else ""
+    return f"{phrase}{years}"
+
+
 def judge(
     ask: Ask,
     pool: Pool,
@@ -95,6 +139,9 @@ def judge(
     years = missing_years(ask, covered_years, texts, pool)
     if years:
         return Verdict(False, f"inga uppgifter för {', '.join(map(str, years))}")
+    part = missing_part(ask, texts, pool)
+    if part:
+        return Verdict(False, f"inga uppgifter för {part}", lead[0] if lead else None)
     if not ask.asks_value:
         if ask.head and not mentions_word(ask.head, texts):
             # 'Vilken var medelåldern …': what is asked for is in none of the passages
@@ -107,6 +154,14 @@ def judge(
         if len(unmet) >= 2 and len(unmet) > UNMET_MAJORITY * len(ask.measure) and not _asks_person(ask):
             return Verdict(False, f"inget om {', '.join(unmet)} i passagerna")
         return Verdict(passages_answer, "" if passages_answer else "passagerna svarar inte på frågan")
+    asked = _asked_noun(ask)
+    if (
+        asked
+        and not mentions_strictly(asked, texts)
+        and not any(mentions_strictly(asked, [f.label]) for f in lead)
+    ):
+        # 'Hur hög var sjukfrånvaron bland personalen': the thing measured, named by no passage or figure
+        return Verdict(False, f"inget om {asked} i passagerna", lead[0] if lead else None)
     if lead:
         return Verdict(True)
     what = " ".join(ask.measure) or "det som frågas efter"

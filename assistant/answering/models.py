@@ -46,6 +46,19 @@ class FigureOut(BaseModel):
 
 
 @dataclass(frozen=True)
+class Side:
+    """One side of a comparison: 'budget för 2025' | 'vad insatsen kostade 2024' — its own words, years
+    and part of a year, read from the question's text on that side of 'än' / 'jämfört med'."""
+
+    text: str
+    measure: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    part_year: int | None = None
+    head: str | None = None
+    """The side's money noun ('kostnader', 'budget'): what it compares, beside the words around it."""
+
+
+@dataclass(frozen=True)
 class Ask:
     """What a question asks, as constraints and an operation."""
 
@@ -79,6 +92,8 @@ class Ask:
     """Asks for a part of a year: the month it ends ('årets första åtta månader', 'januari–augusti',
     'till och med augusti' → 8; 'första halvåret' → 6), 0 for a part without its month ('enligt
     delårsrapporten'). None for a question about whole years or none."""
+    sides: tuple[Side, ...] = ()
+    """The two sides of a comparison ('mer … än …', '… jämfört med …'), when the question has one."""
     moment: str | None = None
     """'end' or 'start' when the question asks for a balance at a point of the period ('när 2024 var slut',
     'vid årets början'): the closing, not the opening, eget kapital."""

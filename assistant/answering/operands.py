@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.answering.models import Ask
-from assistant.answering.similarity import contains_name, coverage, word_similarity, words
+from assistant.answering.similarity import contains_name, coverage, folded_words, word_similarity, words
 from index.extract.counted import gender_of
 from index.extract.figures import TARGET
 from index.extract.outcomes import STATUS_OUTCOMES, destination_in, outcome_in, outcomes_in
@@ -90,6 +90,15 @@ def where(figure: Figure) -> str:
     return f"{figure.subject} {own_phrase(figure)} {figure.section} {sentence}"
 
 
+def _without_organisation(name: str, text: str, organisation: str) -> str:
+    """The text a name is looked for in: the federation's own name is left out unless the name is
+    one of its words — 'Tjärnå' (a kommun) is not met by 'Samordningsförbundet Tjärnåsen', whose name
+    it only begins; 'Skellefteå-Norsjö' is met by 'Samordningsförbundet Skellefteå-Norsjö'."""
+    if not organisation or folded_words(name) <= folded_words(organisation):
+        return text
+    return re.sub(re.escape(organisation), " ", text, flags=re.IGNORECASE)
+
+
 def _is_list(figure: Figure) -> bool:
     return len(_NUMBER.findall(figure.sentence)) >= LIST_NUMBERS
 
@@ -111,9 +120,11 @@ def meets_names(figure: Figure, names: Sequence[str], passage: str = "") -> bool
     and at least one is in the figure's own text."""
     if not names:
         return True
+    org = figure.organisation
     own = where(figure)
-    return any(contains_name(n, own) for n in names) and all(
-        contains_name(n, own) or (passage and contains_name(n, passage)) for n in names
+    met = {n: contains_name(n, _without_organisation(n, own, org)) for n in names}
+    return any(met.values()) and all(
+        met[n] or (passage and contains_name(n, _without_organisation(n, passage, org))) for n in names
     )
 
 
@@ -278,6 +289,9 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
         score -= 1.0
     if figure.measure.startswith(f"{TARGET} ") and not _AIM_WORDS.search(fold(ask.text)):
         score -= 2.5  # 'Målet för helåret är 55 deltagare' answers only a question about the goal
+    forecast = _FORECAST_WORDS.search(f"{fold(figure.measure)} {_words_before(figure)}")
+    if forecast and not _FORECAST_WORDS.search(fold(ask.text)):
+        score -= FORECAST_PENALTY  # 'Vid årets slut beräknas det egna kapitalet uppgå till …' is a forecast
     if ask.moment:
         # the number's own clause first: one sentence may give the opening and the closing balance
         score += moment_fit(ask.moment, figure.phrase) or moment_fit(ask.moment, figure.sentence)
@@ -309,6 +323,17 @@ _AT_START = re.compile(
     r"ingaende|\bingang\w*|\bvid (arets|periodens) borjan|1 januari|-01-01|\bborjan av|\bkvar fran"
     r"|\bfran foregaende ar"
 )
+
+
+#: A forecast answers only a question about one ('prognos', 'beräknas', 'väntas').
+_FORECAST_WORDS = re.compile(r"prognos\w*|\bberakna\w*|\bvantas\b|\bforvanta\w*|\bbedoms\b")
+FORECAST_PENALTY = 1.5
+
+
+def _words_before(figure: Figure) -> str:
+    """The folded words of a figure's own phrase before its number."""
+    at = figure.phrase.find(figure.raw)
+    return fold(figure.phrase[:at] if at >= 0 else "")
 
 
 def moment_fit(moment: str, sentence: str) -> float:

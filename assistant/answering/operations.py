@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from assistant import compute
 from assistant.answering.checks import checks_for, share_parts, sources_of
-from assistant.answering.models import Ask, FigureOut, Source
+from assistant.answering.models import Ask, FigureOut, Side, Source
 from assistant.answering.operands import (
     DURATION_MEASURES,
     Pool,
@@ -314,6 +314,9 @@ def change(ask: Ask, pool: Pool) -> Result:
         between = _between_names(ask, pool)
         if between.lead:
             return between
+    sides = _between_sides(ask, pool)
+    if sides.lead:
+        return sides
     base = [f for f in pool.figures if admissible(f, ask, years=(), pool=pool) and names_measure(ask, f)]
     base = [f for f in base if unit_fits(f, ask.unit) and f.unit != "procent"]
     old = new = None
@@ -405,6 +408,130 @@ def _part_against_whole(base: Sequence[Figure], ask: Ask, pool: Pool) -> tuple[F
         if parts:
             return max(parts, key=lambda f: fit(f, ask, pool)), new
     return None
+
+
+# What a side of a comparison says it is about: a forecast, a budget (a plan, a goal) or what happened.
+# ('delårsprognosen', 'helårsbudgeten': the word may end a compound)
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("prognos", re.compile(r"prognos\w*|\bberakna\w*|\bvantad\w*|\bvantas\b")),
+    ("budget", re.compile(r"budget\w*|\bplaner\w*|\bmal(?:et)?\b")),
+    (
+        "utfall",
+        re.compile(
+            r"\bkostade\b|\bkostat\b|\bfaktisk\w*|\butfall\w*|\bblev\b|\bverklig\w*|\bredovisa\w*|\bslutade\b"
+        ),
+    ),
+)
+# '60 tkr mer än budget': a deviation from the plan, no outcome of its own
+_FROM_PLAN = re.compile(r"\b(?:mer|mindre|lagre|hogre|over|under) (?:an )?(?:budget|prognos)\w*")
+
+
+def side_kind(text: str) -> str | None:
+    """'prognos', 'budget' or 'utfall': what one side of a comparison is about, by its first kind word."""
+    folded = fold(text)
+    return next((kind for kind, pattern in _KINDS if pattern.search(folded)), None)
+
+
+def _kind_word(word: str) -> bool:
+    return any(pattern.search(fold(word)) for _, pattern in _KINDS)
+
+
+def figure_kind(figure: Figure) -> str | None:
+    """A figure's kind by its measure or the words its own phrase opens with; a plan's deviation
+    ('60 tkr mer än budget') is of none."""
+    at = figure.phrase.find(figure.raw)
+    after = fold(figure.phrase[at + len(figure.raw) :]) if at >= 0 else ""
+    if _FROM_PLAN.search(after):
+        return None
+    own = fold(f"{figure.measure} {_before_number(figure)}")
+    planned = next((kind for kind, pattern in _KINDS[:2] if pattern.search(own)), None)
+    return planned or "utfall"
+
+
+def _side_pick(
+    side: Side, other: Side, ask: Ask, pool: Pool, organisations: tuple[str, ...] = ()
+) -> Figure | None:
+    """The figure one side of a comparison names: its own words without its kind words, with the other
+    side's money noun where it names none ('prognosen … mot budgeten för resultatet'), or the other side's
+    words for 'än vad det faktiskt blev'; its own years (or the other's); and its kind — a side about
+    what something cost is never answered by a budget, nor one about a forecast by the budget."""
+    own = tuple(w for w in side.measure if not _kind_word(w))
+    head = side.head or other.head
+    words = own or tuple(w for w in other.measure if not _kind_word(w))
+    if head and head not in words:
+        words = (*words, head)
+    kind = side_kind(side.text)
+    one = replace(
+        ask,
+        operation="lookup",
+        measure=words,
+        head=head,
+        sides=(),
+        years=side.years or other.years or ask.years,
+        part_year=side.part_year,
+        organisations=organisations or ask.organisations,
+    )
+    cands = [
+        f
+        for f in pool.figures
+        if admissible(f, one, pool=pool)
+        and unit_fits(f, ask.unit)
+        and f.unit != "procent"
+        and f.pair_side != "before"
+        and (kind is None or figure_kind(f) == kind)
+    ]
+    # 'vad insatsen kostade': the outcome column or a stated cost, where the words alone do not say so
+    cost = kind == "utfall" and re.search(r"\bkost", fold(side.text))
+    return max(
+        cands, key=lambda f: fit(f, one, pool) + (1.0 if cost and f.measure in _COSTS else 0.0), default=None
+    )
+
+
+def _between_sides(ask: Ask, pool: Pool) -> Result:
+    """A comparison of two different things, each side its own measure or period: 'Hur mycket mer har X i
+    budget för 2025 än vad insatsen kostade 2024?', 'prognosen … jämfört med hur det faktiskt blev'. The
+    first side minus the second ('mindre/färre/lägre … än' the other way). A comparison of one measure over
+    years or insatser is left to the ordinary change."""
+    if len(ask.sides) != 2:
+        return Result([], [])
+    first, second = ask.sides
+    kinds = (side_kind(first.text), side_kind(second.text))
+    # two things compared: a plan against what happened, or two money nouns ('kostnaderna … än
+    # intäkterna'); words that only place a side in time ('läget i delårsrapporten') are no measure
+    heads = {fold(h)[:4] for h in (first.head, second.head) if h}
+    two_kinds = None not in kinds and kinds[0] != kinds[1]
+    if not two_kinds and len(heads) < 2:
+        return Result([], [])  # 'mer kostade X 2024 jämfört med 2023': one thing in two years
+    a = _side_pick(first, second, ask, pool)
+    # both sides are of one organisation: the one whose figure the first side found
+    b = _side_pick(second, first, ask, pool, (a.organisation,)) if a else None
+    if a is None or b is None or a.figure_id == b.figure_id or a.unit != b.unit:
+        return Result([], [])
+    if not two_kinds and (a.measure == b.measure or _same_kind(a, b)):
+        return Result([], [])  # one measure on both sides: a change between years or insatser
+    # a side is named by its kind where it says one ('prognos − utfall' of two 'kostnad' figures)
+    names = [kinds[0] or a.measure, kinds[1] or b.measure]
+    if re.search(r"\b(farre|mindre|lagre|billigare)\b", fold(first.text)):
+        a, b = b, a
+        names.reverse()
+    diff = compute.difference(b.value, a.value, a.unit)
+    span = a.period if a.period == b.period else f"{a.period} − {b.period}"
+    label = a.subject if a.subject == b.subject else f"{a.subject}, {b.subject}"
+    return Result(
+        [
+            _computed(
+                f"skillnad {names[0]} − {names[1]} ({label})",
+                label,
+                f"{names[0]} − {names[1]}",
+                span,
+                diff.value,
+                a.unit,
+                diff.formula,
+                [a, b],
+            )
+        ],
+        [a, b],
+    )
 
 
 def names_in_order(ask: Ask) -> list[str]:
@@ -529,11 +656,12 @@ def _same_kind(a: Figure, b: Figure) -> bool:
         return False
     people = a.unit == "personer" and a.measure in _PEOPLE_TOTALS and b.measure in _PEOPLE_TOTALS
     # what a member pays is 'tilldelning' in one report's sentence and a plain amount in another's list
-    paid = a.unit == "kr" and {a.measure, b.measure} <= _PAID
+    paid = a.unit == "kr" and all(_PAID.fullmatch(fold(m)) for m in (a.measure, b.measure))
     return a.measure == b.measure or people or paid
 
 
-_PAID = frozenset({"tilldelning", "belopp", "medlemsavgift", "medlemsavgifter"})
+# what a member pays: 'tilldelning', a list's plain 'belopp', a table's 'Avgift 2025' or 'Medlemsavgifter'
+_PAID = re.compile(r"tilldelning|belopp|(?:medlems)?avgift(?:er|erna|en)?")
 
 
 def total(ask: Ask, pool: Pool) -> Result:

@@ -4,9 +4,9 @@ periods and organisation. Broad Swedish patterns over the folded question (å/ä
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from assistant.answering.models import Ask, Operation
+from assistant.answering.models import Ask, Operation, Side
 from assistant.answering.similarity import contains_name
 from assistant.question import QUESTION_WORDS, Question, org_keywords
 from index.lexical import STOPWORDS, fold
@@ -85,8 +85,8 @@ _OPERATION_WORDS = frozenset(
     steg sjönk höjdes höjde sänktes sänkte gick åt förbrukades utnyttjades användes utfall går jämnt upp
     januari februari mars april maj juni juli augusti september oktober november december halvåret
     halvår första andra tertialet kvartalet helåret perioden mellan redovisade redovisas anges angiven angivna
-    uppgiven räkna upp namnge hur många mycket stor vilka innan före föregående förra efter därpå därefter
-    dessförinnan
+    uppgiven räkna upp namnge lista ange hur många mycket stor vilka innan före föregående förra efter därpå
+    därefter dessförinnan
     vilken vilket vem vad när kom fick var blev hade har är ska skulle kunde år året åren under
     """.split()
 )
@@ -152,13 +152,21 @@ _COMPARED = re.compile(r"\b(fler|farre|mer|mindre|hogre|lagre|storre)\b(?: \S+){
 
 # A polite request before the question proper: 'Kan du räkna upp …', 'Jag undrar hur många …'
 _REQUEST = re.compile(
-    r"^\s*(?:(?:kan|skulle) (?:du|ni)(?: kunna)?|jag (?:undrar|vill veta|behover veta|skulle vilja veta)"
-    r"|snalla|ge mig|ta fram|hjalp mig(?: att)?)\s+(?:(?:om|att)\s+)?(?=\w)"
+    r"^\s*(?:(?:kan|skulle) (?:du|ni)(?: kunna)?|jag (?:undrar|vill veta|behover(?: fa)?(?: veta)?"
+    r"|skulle vilja (?:veta|ha)|vill ha)"
+    r"|snalla|ge mig|ta fram|plocka fram|visa|beratta|hjalp mig(?: att)?|hjalpa mig(?: att)?)"
+    r"\s+(?:(?:om|att)\s+)?(?=\w)"
 )
 
 
 def without_request(folded: str) -> str:
-    return _REQUEST.sub("", folded, count=1)
+    """The question without the requests before it ('Kan du ta fram …' → '…'), several in a row."""
+    for _ in range(3):
+        shorter = _REQUEST.sub("", folded, count=1)
+        if shorter == folded:
+            break
+        folded = shorter
+    return folded
 
 
 def operation_of(folded: str) -> Operation:
@@ -329,22 +337,28 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
     )
     items_match = _ITEMS.search(text.lower())
     item_words = set(items_match.groups()) if items_match else set()
-    measure = [
-        w.lower()
-        for w in _WORD.findall(text)
-        if fold(w) not in name_words
-        and fold(w) not in org_words
-        and fold(w).removesuffix("s") not in org_words
-        and fold(w) not in _GENERIC_ORG
-        and w.lower() not in item_words
-        and number_word_value(w.lower()) is None
-        and w.lower() not in STOPWORDS
-        and not _unaccented_stopword(w)
-        and fold(w) not in QUESTION_WORDS
-        and fold(w) not in _OPERATION_WORDS
-        and fold(w) not in _MOMENT_WORDS
-        and len(w) > 1
-    ]
+
+    def measure_words(part: str) -> list[str]:
+        return [
+            w.lower()
+            for w in _WORD.findall(part)
+            if fold(w) not in name_words
+            and fold(w) not in org_words
+            and fold(w).removesuffix("s") not in org_words
+            and fold(w) not in _GENERIC_ORG
+            and w.lower() not in item_words
+            and number_word_value(w.lower()) is None
+            and w.lower() not in STOPWORDS
+            and not _unaccented_stopword(w)
+            and fold(w) not in QUESTION_WORDS
+            and fold(w) not in _OPERATION_WORDS
+            and fold(w) not in _MOMENT_WORDS
+            and len(w) > 1
+        ]
+
+    # 'Kan du ta fram …', 'Jag behöver …': the request's words are not what is asked about
+    request = len(folded) - len(without_request(folded)) if len(folded) == len(text) else 0
+    measure = measure_words(text[request:])
     part, whole = _share_parts(text, measure) if operation == "share" else ((), ())
     unit = None
     if _DURATION.search(folded) and operation == "lookup":
@@ -387,6 +401,7 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
         subset=bool(_SUBSET.search(folded)) and operation == "lookup",
         items=items,
         moment=moment_of(folded),
+        sides=sides_of(text, folded, measure_words) if operation in ("change", "difference") else (),
         part_year=part_year,
         full_year=part_year is None
         and bool(
@@ -398,6 +413,40 @@ def parse_ask(question: Question, subject_names: list[str] = ()) -> Ask:  # type
             )
         ),
     )
+
+
+# What divides a comparison in two: 'mer … än …', '… jämfört med …', '… i förhållande till …'
+_PIVOT = re.compile(r"\b(?:an|jamfort (?:med|mot)|jamforelse med|i forhallande till|gentemot)\b")
+_PIVOT_MOT = re.compile(r"\bmot\b")  # 'prognosen står sig mot budgeten': where no other word divides
+
+
+def sides_of(text: str, folded: str, measure_words: Callable[[str], list[str]]) -> tuple[Side, ...]:
+    """The two sides of a comparison, each with its own words, years and part of a year: 'Hur mycket mer
+    pengar har X i budget för 2025 | än vad insatsen kostade 2024?'. None where a side would be empty."""
+    m = _PIVOT.search(folded) or _PIVOT_MOT.search(folded)
+    if m is None or len(folded) != len(text):
+        return ()
+    halves = (text[: m.start()], text[m.end() :])
+    if not all(h.strip(" ?.!") for h in halves):
+        return ()
+    sides = []
+    for half in halves:
+        words = tuple(dict.fromkeys(measure_words(half)))
+        # the side's money noun, not the word that says whether it is a plan ('budgeten', 'kostade')
+        money = [w for w in words if _MONEY.fullmatch(fold(w)) and not _SIDE_KIND_WORD.search(fold(w))]
+        sides.append(
+            Side(
+                text=half,
+                measure=words,
+                years=tuple(sorted({int(y) for y in _YEAR.findall(half)})),
+                part_year=part_of_year(fold(half)),
+                head=money[-1] if money else None,
+            )
+        )
+    return tuple(sides)
+
+
+_SIDE_KIND_WORD = re.compile(r"budget|prognos|utfall|^kostade$|^pengar$|^kronor$|^kr$")
 
 
 _MONTH_NUMBERS = {
@@ -427,20 +476,35 @@ _PART_OF_YEAR = (
     re.compile(rf"\bjan(?:uari)?\s*(?:[–-]|till)\s*(?P<month>{_MONTH})\b"),
     re.compile(rf"\b(?:till och med|t\.?\s?o\.?\s?m\.?|fram till|per \d{{1,2}}) (?P<month>{_MONTH})\b"),
     re.compile(r"\b(?:arets )?forsta (?P<count>\w+) manader\w*"),
+    re.compile(r"\b(?:andra|senare|sista) halvaret\b|\bjuli\s*(?:[–-]|till)\s*dec(?:ember)?\b"),
     re.compile(r"\b(?:forsta|under) halvaret\b|\bhalvarsskiftet\b|\bhalvarsrapport\w*|\bhalvarsbokslut"),
     re.compile(r"\bdelar(?:et|ets|srapport\w*|sredovisning\w*|sbokslut\w*|sperioden?)?\b"),
 )
 
 
+def part_phrase(folded: str) -> str:
+    """The words that name the part of a year a question asks about ('andra halvaret'), or ''."""
+    for pattern in _PART_OF_YEAR:
+        if m := pattern.search(folded):
+            return m.group(0)
+    return ""
+
+
 def part_of_year(folded: str) -> int | None:
-    """The month a part of a year the question asks about ends (see `Ask.part_year`)."""
+    """The month a part of a year the question asks about ends (see `Ask.part_year`); 'andra halvåret'
+    ends in December, a part to the end of December ('januari–december') is the whole year."""
     for pattern in _PART_OF_YEAR:
         m = pattern.search(folded)
         if not m:
             continue
         groups = m.groupdict()
         if groups.get("month"):
-            return _MONTH_NUMBERS[groups["month"]]
+            month = _MONTH_NUMBERS[groups["month"]]
+            return None if month == 12 else month
+        if ("halvaret" in m.group(0) and not m.group(0).startswith(("forsta", "under"))) or "juli" in m.group(
+            0
+        ):
+            return 12
         if groups.get("count"):
             word = groups["count"]
             count = int(word) if word.isdigit() else number_word_value(word)

@@ -158,7 +158,14 @@ def counted_before(text: str, start: int) -> tuple[str, str] | None:
     if m:
         people = participant_noun(m.group(1))
         return ("personer", people) if people else ("antal", m.group(1))
+    # 'Deltagarna var 88 till antalet': people named as the subject right before the copula
+    m = _SUBJECT_BEFORE.search(before.lower())
+    if m and (people := participant_noun(m.group(1))):
+        return "personer", people
     return None
+
+
+_SUBJECT_BEFORE = re.compile(r"(?:^|[.;:]\s*|\b)(\w+)\s+(?:var|är|blev|uppgick till|uppgår till)\s*$")
 
 
 def gender_of(measure: str) -> str | None:

@@ -54,12 +54,16 @@ _FINANCING = re.compile(r"finansi|fördelning|fördelas|står för|bidrar med|me
 
 
 # A year a figure comes from rather than is of: 'kvar från 2023', 'sedan 2021' (not 'från 2023 till 2024').
-_SINCE_YEAR = re.compile(r"\b(?:från|sedan|fr\.o\.m\.?)\s+((?:19|20)\d\d)\b(?!\s*(?:till|–|-))", re.I)
+# ('kvar från hösten 2024', 'sedan början av 2023': a word or two of time may stand before the year)
+_SINCE_YEAR = re.compile(
+    r"\b(?:från|sedan|fr\.o\.m\.?)\s+(?:[a-zåäö]+\s+){0,2}?((?:19|20)\d\d)\b(?!\s*(?:till|–|-))", re.I
+)
 
 
 # 'Deltagare januari–augusti 2024:', 'under perioden': the part of the year a half-year report covers
 _PART_NAMED = re.compile(
-    r"\b(?:januari|jan)\s*[–-]\s*[a-zåäö]+\b|\bper \d{1,2} [a-zåäö]+ (?:19|20)\d\d|\bperioden\b|\bhittills\b",
+    r"\b(?:januari|jan)\s*[–-]\s*[a-zåäö]+\b|\b(?:per|den) \d{1,2} [a-zåäö]+ (?:19|20)\d\d|\bperioden\b"
+    r"|\bhittills\b",
     re.IGNORECASE,
 )
 

@@ -13,6 +13,7 @@ MONEY_MEASURES: tuple[tuple[str, str], ...] = (
     (r"budgeter|budget", "budget"),
     (r"bevilja", "beviljat"),
     (r"kostnad|bedrivit verksamhet|utfall", "kostnad"),
+    (r"intakt", "intäkter"),
     (r"satsning|medel|uppgar", "belopp"),
 )
 
@@ -24,6 +25,13 @@ def money_measure(sentence_before: str) -> str:
     'ett planerat underskott … avseende det egna kapitalet enligt … ca 1 200 000 kr' is a result).
     'minskat/ökat med' makes it a change."""
     folded = fold(sentence_before)
+    # 'Kostnaderna uppgick till 5 090 550 kr' under the heading 'Resultat': the subject of the value verb
+    # right before the amount says what it is, whatever else the sentence names before it
+    said = _SUBJECT_OF_VALUE.search(folded.rstrip() + " ")
+    if said:
+        named = next((m for p, m in MONEY_MEASURES if re.search(p, said.group(1))), None)
+        if named:
+            return _as_change(folded, named)
     last: dict[str, int] = {}
     for pattern, measure in MONEY_MEASURES:
         for match in re.finditer(pattern, folded):
@@ -39,6 +47,17 @@ def money_measure(sentence_before: str) -> str:
         linked = re.search(r"\b(uppgar|uppgick|ar|var|blev|till|pa|pd)\b", after) or not after.strip()
         if measure == "eget kapital" and not linked:
             measure = "resultat"  # "underskott … avseende det egna kapitalet enligt … ca 1 200 000 kr"
+    return _as_change(folded, measure)
+
+
+_SUBJECT_OF_VALUE = re.compile(
+    r"(?:^|[,;:.]\s*|\b)((?:\w+ ){0,2}\w+) (?:uppgick|uppgar|uppgatt|landade|hamnade|slutade)"
+    r" (?:pa |till |pa totalt |till totalt |till sammanlagt |till ca |till cirka )?$"
+)
+
+
+def _as_change(folded: str, measure: str) -> str:
+    """'minskat/ökat med': the amount is a change of the measure."""
     if re.search(r"(minskat|okat|minskade|okade) med\s*$", folded[-40:].strip() + " ") or re.search(
         r"(minskat|okat|minskade|okade) med[^.]{0,15}$", folded
     ):

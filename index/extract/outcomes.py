@@ -29,6 +29,7 @@ OUTCOMES: tuple[tuple[str, str], ...] = (
     ),
     (r"sjukersattning|aktivitetsersattning", "till sjuk-/aktivitetsersättning"),
     (r"annan insats", "till annan insats"),
+    (r"\bavbr(?:ot|ott|utit|ytit|ots|yter)\b|\bavbrott\w*", "avbrott"),
     (r"avslut|\blamna(de|t|r)\b|\b(skrevs|skrivits) ut\b|\butskriv", "avslutade"),
     # before 'inskrivna': '47 nya deltagare skrevs in' counts the new ones ('den nya inriktningen' is
     # no one)

@@ -119,7 +119,7 @@ def count_table_figures(
                     unit="personer",
                     measure=column.measure,
                     subject=meta.organisation if row.is_sum else row.label,
-                    period=str(row.year) if row.year else meta.period,
+                    period=str(column.year or row.year or "") or meta.period,
                     group=group,
                     role=role,
                     phrase=row_phrase(row.label, column.text.lower()),

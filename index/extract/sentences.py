@@ -10,6 +10,9 @@ _ABBREVIATION_END = re.compile(
     r"(?:\b(?:fr\.o\.m|t\.o\.m|t\.ex|bl\.a|m\.m|m\.fl|d\.v\.s|dvs|ca|resp|inkl|exkl|st|kr|nr|mån)\.)$",
     re.IGNORECASE,
 )
+# A unit after an amount ('… ränteintäkter 12 400 kr. Kostnaderna uppgick …') ends its sentence when a
+# word follows; only a number after it ('mån. 3') continues the sentence.
+_UNIT_END = re.compile(r"\d\s*(?:st|kr|mån)\.$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,8 @@ def _join_abbreviations(spans: list[SentenceSpan]) -> list[SentenceSpan]:
     """'Styrelsen består fr.o.m. 2014 av 5 ledamöter': no sentence ends at an abbreviation's full stop."""
     out: list[SentenceSpan] = []
     for span in spans:
-        if out and _ABBREVIATION_END.search(out[-1].text):
+        ends_unit = out and _UNIT_END.search(out[-1].text) and not span.text[:1].isdigit()
+        if out and _ABBREVIATION_END.search(out[-1].text) and not ends_unit:
             prev = out.pop()
             span = SentenceSpan(prev.start, span.end, f"{prev.text} {span.text}")
         out.append(span)
