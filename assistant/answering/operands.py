@@ -281,6 +281,8 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
     )
     if asked_outcome and outcome_of(figure.measure) == asked_outcome:
         score += 2.0  # "hur många av deltagarna kom ut i egen försörjning": the outcome, not the whole
+    elif figure.measure == "avslutade" and not asked_outcome:
+        score -= FINISHED_PENALTY  # 'hur många deltog': those who finished are not everyone who took part
     gendered = gender_of(figure.measure) is not None
     asks_gender = bool(_GENDER_WORDS.search(fold(" ".join(ask_words))))
     if gendered and not asks_gender:
@@ -324,6 +326,9 @@ _AT_START = re.compile(
     r"|\bfran foregaende ar"
 )
 
+
+#: Those who finished an insats answer a question about who took part only where nothing else does.
+FINISHED_PENALTY = 0.5
 
 #: A forecast answers only a question about one ('prognos', 'beräknas', 'väntas').
 _FORECAST_WORDS = re.compile(r"prognos\w*|\bberakna\w*|\bvantas\b|\bforvanta\w*|\bbedoms\b")

@@ -86,7 +86,7 @@ _OPERATION_WORDS = frozenset(
     januari februari mars april maj juni juli augusti september oktober november december halvåret
     halvår första andra tertialet kvartalet helåret perioden mellan redovisade redovisas anges angiven angivna
     uppgiven räkna upp namnge lista ange hur många mycket stor vilka innan före föregående förra efter därpå
-    därefter dessförinnan
+    därefter dessförinnan gånger gång
     vilken vilket vem vad när kom fick var blev hade har är ska skulle kunde år året åren under
     """.split()
 )
@@ -104,7 +104,7 @@ _DURATION = re.compile(
 )
 # 'hur många av deltagarna …', 'hur många av dem som …': some of a group, never the group's total.
 _SUBSET = re.compile(r"\bhur manga av\b|\bhur stor del av\b(?=.*\b(var|gick|fick|hade|kom)\b)")
-_COUNT = re.compile(r"\bhur manga\b(?! procent| manader| veckor| dagar| timmar| ar\b)")
+_COUNT = re.compile(r"\bhur manga\b(?! procent| manader| veckor| dagar| timmar| ar\b| gang)")
 _PERCENT = re.compile(r"\bprocent\w*|%|\bandel\w*|\bhur stor del\b")
 _ABSOLUTE = re.compile(
     r"\bhur manga fler|\bhur manga farre|\bmed hur (manga|mycket)\b|\bhur mycket (mer|mindre|hogre|lagre)"
@@ -536,10 +536,15 @@ _HEAD = re.compile(
 )
 
 
+_FREQUENCY = frozenset({"ganger", "gang"})
+
+
 def _head_of(text: str, measure: list[str]) -> str | None:
     """The noun right after 'hur många' / 'antalet' / 'hur stor', when it is one of the measure words."""
     m = _HEAD.search(text)
     word = m and (m.group(1) or m.group(2))
+    if word and fold(word) in _FREQUENCY:
+        return None  # 'hur många gånger sammanträdde styrelsen': the verb says what is counted
     if word and word.lower() in measure:
         return word.lower()
     return None
