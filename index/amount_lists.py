@@ -108,18 +108,21 @@ def parse_amount_lists(text: str) -> list[AmountList]:
     i = 0
     while i < len(lines):
         caption = caption_of(lines[i][1])
+        first_row = i + 1
+        if caption is None and (paragraph := _paragraph_over(lines, i)):
+            caption, first_row = paragraph, i  # the list starts on this line; its paragraph says what
         if caption is None:
             i += 1
             continue
         # an amount in the caption itself is the total ('till 4 800 000 kr:'): its unit is the rows'
-        unit = _caption_unit(caption)
+        unit = _caption_unit(caption) if first_row > i else ""
         titled = not caption.endswith(":")
         # a colon caption that does not speak of money ('Kommunernas andel fördelades efter invånarantal:')
         # heads amounts only when each line says its unit; what they are is read from its paragraph
         money = titled or bool(_MONEY_CAPTION.search(fold(caption)))
         context = lines[i][1].strip()
         rows: list[AmountRow] = []
-        j = i + 1
+        j = first_row
         while j < len(lines) and not lines[j][1].strip() and j <= i + 2:
             j += 1  # a blank line may stand between the caption and its list
         while j < len(lines):
@@ -151,6 +154,26 @@ def parse_amount_lists(text: str) -> list[AmountList]:
         else:
             i += 1
     return found
+
+
+def _paragraph_over(lines: list[tuple[int, str]], i: int) -> str | None:
+    """'Medlemmarna bidrog 2024 med sammanlagt 6 400 000 kr. … fördelas efter folkmängd.' and a blank
+    line over 'Försäkringskassan 1 600 000 kr': the paragraph says what the lines that each state their
+    unit are, where no caption does. The paragraph's text, when line `i` opens such a list."""
+    m = _ROW.match(lines[i][1])
+    if not m or not m.group("unit") or i < 2 or lines[i - 1][1].strip():
+        return None
+    k = i - 1
+    while k > 0 and not lines[k][1].strip():
+        k -= 1
+    above: list[str] = []
+    while k >= 0 and lines[k][1].strip():
+        above.insert(0, lines[k][1].strip())
+        k -= 1
+    paragraph = " ".join(above)
+    if _ROW.match(above[-1]) or len(paragraph.split()) < 6 or not _MONEY_CAPTION.search(fold(paragraph)):
+        return None
+    return paragraph
 
 
 def amount_list_spans(lists: list[AmountList]) -> list[tuple[int, int]]:

@@ -717,8 +717,8 @@ def _table_body(lines: list[str], start: int) -> tuple[list[_Line], int]:
                 break
             continue
         blanks = 0
-        if _primary_columns(line):
-            return body, k  # the next table begins
+        if _primary_columns(line, lines[k - 1]) or (body and _TABLE_NUMBER.match(line)):
+            return body, k  # the next table begins (its caption 'Tabell 4. …' or its header)
         label, groups = _numeric_tail(line)
         if _is_reference(groups):
             groups = []

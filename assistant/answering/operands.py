@@ -296,7 +296,13 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
         score -= FORECAST_PENALTY  # 'Vid årets slut beräknas det egna kapitalet uppgå till …' is a forecast
     if ask.moment:
         # the number's own clause first: one sentence may give the opening and the closing balance
-        score += moment_fit(ask.moment, figure.phrase) or moment_fit(ask.moment, figure.sentence)
+        # ('… vid årets början till 2 480 000 kr och vid årets slut till 2 731 000 kr': the words that lead
+        # to the number decide, the phrase after it may already be the next one's)
+        score += (
+            moment_fit(ask.moment, _words_before(figure))
+            or moment_fit(ask.moment, figure.phrase)
+            or moment_fit(ask.moment, figure.sentence)
+        )
         # 'minskade från 2 533 960 till 1 845 720 kr': the first number is where the period started
         if figure.pair_side:
             score += 1.0 if (figure.pair_side == "after") == (ask.moment == "end") else -1.0

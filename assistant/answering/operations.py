@@ -317,8 +317,18 @@ def change(ask: Ask, pool: Pool) -> Result:
     sides = _between_sides(ask, pool)
     if sides.lead:
         return sides
-    base = [f for f in pool.figures if admissible(f, ask, years=(), pool=pool) and names_measure(ask, f)]
-    base = [f for f in base if unit_fits(f, ask.unit) and f.unit != "procent"]
+    allowed = [f for f in pool.figures if admissible(f, ask, years=(), pool=pool)]
+    base = [f for f in allowed if names_measure(ask, f) and unit_fits(f, ask.unit) and f.unit != "procent"]
+    # a measure called otherwise in the other year's report ('Medlemsavgifter 2025' in the plan, the
+    # list under 'Medlemmarna bidrog 2024 med …' read as 'tilldelning') is still the same measure
+    named = {id(f) for f in base}
+    base += [
+        f
+        for f in allowed
+        if id(f) not in named
+        and f.unit != "procent"
+        and any(_same_kind(f, b) and same_insats(f, b) and f.period != b.period for b in base)
+    ]
     old = new = None
     if ask.part_year is not None and len(set(ask.years)) <= 1:
         old, new = _part_against_whole(base, ask, pool) or (None, None)
@@ -423,7 +433,10 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 # '60 tkr mer än budget': a deviation from the plan, no outcome of its own
-_FROM_PLAN = re.compile(r"\b(?:mer|mindre|lagre|hogre|over|under) (?:an )?(?:budget|prognos)\w*")
+# ('… 4 187 650 kr, vilket är lägre än budget' is an outcome said to be below its budget)
+_FROM_PLAN = re.compile(
+    r"^\W*(?:kr|kronor|tkr|mkr)?\W*(?:mer|mindre|lagre|hogre|over|under) (?:an )?(?:budget|prognos)"
+)
 
 
 def side_kind(text: str) -> str | None:
@@ -933,7 +946,8 @@ def check(ask: Ask, pool: Pool) -> Result:
 def _check_admissible(c: FigureOut, ask: Ask) -> bool:
     from assistant.answering.similarity import contains_name
 
-    text = f"{c.subject} {' '.join(s.quote for s in c.sources)}"
+    # the section a source stands in names its insats too ('INSATSER › Bron')
+    text = f"{c.subject} {' '.join(f'{s.section} {s.quote}' for s in c.sources)}"
     years = {str(y) for y in ask.years}
     return all(contains_name(n, text) for n in ask.names) and (not years or c.period in years)
 

@@ -57,7 +57,9 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
         r"\bforandr\w*|\bokade|\bokat\b|\bokning\w*|\bminskade|\bminskat\b|\bminskning\w*|\bjamfort"
         r"|\butveckl\w*|\bskillnad\w*|\b(fler|farre|mer|mindre|hogre|lagre)\b(?: \S+){0,8} an\b"
         r"|\bhogre an\b|\blagre an\b"
-        r"|\bsteg\b|\bsjonk\b|\bhojde\w*|\bsankte\w*|\bhojning\w*|\bsankning\w*",
+        r"|\bsteg\b|\bsjonk\b|\bhojde\w*|\bsankte\w*|\bhojning\w*|\bsankning\w*"
+        # 'hur står sig prognosen mot budgeten', 'hur mycket bättre är prognosen än budgeten'
+        r"|\bstar sig\b|\b(?:battre|samre)\b(?: \S+){0,8} an\b",
     ),
     (
         "sum",
@@ -147,7 +149,7 @@ def years_asked(text: str, folded: str) -> tuple[int, ...]:
 _SHARE_OF = re.compile(
     r"^(?!.*\b(okning\w*|minskning\w*|forandring\w*|okade|minskade)\b.*\bprocent av\b).*\bprocent av\b"
 )
-_COMPARED = re.compile(r"\b(fler|farre|mer|mindre|hogre|lagre|storre)\b(?: \S+){0,8} an\b")
+_COMPARED = re.compile(r"\b(fler|farre|mer|mindre|hogre|lagre|storre|battre|samre)\b(?: \S+){0,8} an\b")
 
 
 # A polite request before the question proper: 'Kan du räkna upp …', 'Jag undrar hur många …'

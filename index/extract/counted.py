@@ -138,7 +138,7 @@ _NOUN_BEFORE = re.compile(r"antal(?:et)?\s+(\w+)\s+(?:är|var|uppgick till|uppg�
 # 'Antalet deltagare i Vägen Framåt ökade från 47 till 58': the count is named before the change verb.
 _CHANGE_BEFORE = re.compile(
     r"\bantal(?:et)?\s+(\w+)(?:\s+\S+){0,8}?\s+(?:okade|minskade|steg|sjonk|forandrades|gick (?:upp|ned|ner))"
-    r"(?:\s+\w+){0,2}?\s+fran(?:\s+[\d ]+(?:\s*ar)?(?:\s+(?:19|20)\d\d)?\s+till)?\s*$"
+    r"(?:\s+\w+){0,2}?\s+fran(?:\s+[\d ]+(?:\s*ar)?(?:\s+(?:under |i |ar )?(?:19|20)\d\d)?\s+till)?\s*$"
 )
 
 

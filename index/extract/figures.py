@@ -469,7 +469,9 @@ def _share_pair_outcomes(
 # What stands between a total and its gender split: "varav"/"därav", or a few words (the counted noun, an
 # outcome) and a comma, parenthesis or colon ("14 deltagare, sju kvinnor …", "7 till arbete (3 kvinnor").
 _SPLIT_MARKER = re.compile(
-    r"\b(varav|därav)\b|^\s*(?:[^\s,():]+\s+){0,3}[^\s,():]*\s*[,(:]\s*$", re.IGNORECASE
+    # 'Av årets 51 deltagare var 31 kvinnor och 17 män': the total's noun and a copula before the parts
+    r"\b(varav|därav)\b|^\s*(?:[^\s,():]+\s+){0,3}[^\s,():]*\s*[,(:]\s*$|^\s*[^\W\d_]+\s+(?:var|är)\s*$",
+    re.IGNORECASE,
 )
 
 

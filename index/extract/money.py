@@ -29,9 +29,14 @@ def money_measure(sentence_before: str) -> str:
     # right before the amount says what it is, whatever else the sentence names before it
     said = _SUBJECT_OF_VALUE.search(folded.rstrip() + " ")
     if said:
-        named = next((m for p, m in MONEY_MEASURES if re.search(p, said.group(1))), None)
-        if named:
-            return _as_change(folded, named)
+        # the measure word nearest the verb: 'Förbundets intäkter uppgick' under the heading 'Resultat'
+        ends = {
+            m: max(x.end() for x in re.finditer(p, said.group(1)))
+            for p, m in MONEY_MEASURES
+            if re.search(p, said.group(1))
+        }
+        if ends:
+            return _as_change(folded, max(ends, key=lambda m: ends[m]))
     last: dict[str, int] = {}
     for pattern, measure in MONEY_MEASURES:
         for match in re.finditer(pattern, folded):
