@@ -53,6 +53,17 @@ def write_report(
     return path
 
 
+def fake_engine(root: Path):
+    """An engine over the reports written into `root / "corpus"`, indexed with the fake embedder."""
+    from assistant.engine import Engine
+    from index.embed import FakeEmbedder
+    from index.pipeline import build_index
+
+    settings = Settings(corpus_dir=root / "corpus", data_dir=root / "data", model="fake")
+    build_index(settings, FakeEmbedder())
+    return Engine(settings, FakeEmbedder())
+
+
 @pytest.fixture
 def make_settings(tmp_path):
     def factory(corpus: Path | None = None, **overrides) -> Settings:

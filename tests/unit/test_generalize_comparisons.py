@@ -19,15 +19,12 @@ from assistant.engine import Engine
 from assistant.question import Question
 from index.amount_lists import parse_amount_lists
 from index.count_tables import parse_count_tables
-from index.embed import FakeEmbedder
 from index.extract.counted import counted_before
 from index.extract.money import money_measure
 from index.extract.sentences import sentences
 from index.lexical import fold
-from index.pipeline import build_index
-from index.settings import Settings
 from index.tables import parse_tables
-from tests.conftest import write_report
+from tests.conftest import fake_engine, write_report
 
 ORG = "Samordningsförbundet Kvarnbo"
 TOWN = "Kvarn"  # a member whose name begins the federation's ('Kvarnbo')
@@ -122,9 +119,7 @@ def engine(tmp_path_factory) -> Engine:
         period="2026-01-01 – 2026-06-30",
         report_type="Delårsrapport",
     )
-    settings = Settings(corpus_dir=corpus, data_dir=root / "data", model="fake")
-    build_index(settings, FakeEmbedder())
-    return Engine(settings, FakeEmbedder())
+    return fake_engine(root)
 
 
 def ask(engine: Engine, question: str):
@@ -332,7 +327,7 @@ def test_lines_that_state_their_unit_under_a_paragraph_of_money_are_a_list():
 
 
 def test_lines_under_a_paragraph_without_money_are_no_list():
-    text = "Styrelsen har haft sju möten under året och två temadagar.\n\nBron          12 st\nGläntan       9 st\n"
+    text = "Styrelsen har haft sju möten och två temadagar.\n\nBron    12 000 kr\nGläntan  9 000 kr\n"
     assert parse_amount_lists(text) == []
 
 

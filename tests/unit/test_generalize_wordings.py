@@ -19,14 +19,11 @@ from assistant.question import Question
 from index.breakdowns import parse_breakdowns, parse_key_values
 from index.clean import normalize
 from index.count_tables import parse_count_tables
-from index.embed import FakeEmbedder
 from index.extract.money import money_measure
 from index.extract.outcomes import outcome_after
 from index.lexical import fold
-from index.pipeline import build_index
-from index.settings import Settings
 from index.textmap import MappedText
-from tests.conftest import write_report
+from tests.conftest import fake_engine, write_report
 
 ORG = "Samordningsförbundet Bergsjö"
 
@@ -103,9 +100,7 @@ def engine(tmp_path_factory) -> Engine:
     write_report(
         corpus, "bergsjo_vb_2026", YEAR, title="Verksamhetsberättelse 2026", organisation=ORG, period="2026"
     )
-    settings = Settings(corpus_dir=corpus, data_dir=root / "data", model="fake")
-    build_index(settings, FakeEmbedder())
-    return Engine(settings, FakeEmbedder())
+    return fake_engine(root)
 
 
 def ask(engine: Engine, question: str):
