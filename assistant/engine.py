@@ -53,7 +53,8 @@ def payers_in(text: str, names, of_kind=None) -> list[str]:
     name among `of_kind` (default `names`) of a kind it writes as a common noun ('regionen')."""
     of_kind = names if of_kind is None else of_kind
     folded = fold(text)
-    found = [n for n in names if re.search(rf"(?<!\w){re.escape(fold(n))}(?!\w)", folded)]
+    # 'Björkmora kommuns medlemsavgift': the genitive names the payer too
+    found = [n for n in names if re.search(rf"(?<!\w){re.escape(fold(n))}s?(?!\w)", folded)]
     # 'regionen', 'kommunen', 'landstinget': the one payer of that kind, where there is only one
     for m in re.finditer(r"\b(region|kommun|landsting)(?:en|et)\b", folded):
         kind = [n for n in of_kind if re.search(rf"\b{m.group(1)}\b", fold(n))]

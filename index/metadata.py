@@ -415,7 +415,8 @@ _FEDERATION_RE = re.compile(r"samordningsf\S{1,2}rbund|\bfinsam\b")
 _FEDERATION_NAMES = (
     re.compile(rf"\bSamordningsf\S{{1,2}}rbund(?:et)?\s+(?P<name>{_NAME}(?:\s+{_NAME})?)"),
     re.compile(rf"(?P<name>{_NAME}(?:\s+{_NAME})?)\s+samordningsförbund\b"),
-    re.compile(rf"\bFinsam\s+(?P<name>{_NAME}(?:\s+{_NAME})?)"),
+    # 'Finsam Hällebygden', 'Finsamförbundet Norra Klarälv'
+    re.compile(rf"\bFinsam(?:f\S{{1,2}}rbundet)?\s+(?P<name>{_NAME}(?:\s+{_NAME})?)"),
 )
 # Publishers that are not federations: an agency, a municipality, a region.
 _PUBLISHERS = (
@@ -488,9 +489,10 @@ def _federation_name(name: str, whole_line: bool = False) -> str | None:
 
 # --- organisation -------------------------------------------------------------------------------------
 
-# "Samordningsförbundet X", tolerant of OCR damage to the ö ("Samordningsférbundet", "Samordningsforbundet").
+# "Samordningsförbundet X" (or "Finsamförbundet X"), tolerant of OCR damage to the ö ("Samordningsférbundet",
+# "Samordningsforbundet").
 _ORG_RE = re.compile(
-    r"\b[Ss]amordningsf\S{1,2}rbund(?:et)?(?:[ \t]*\n[ \t]*|[ \t]+)"
+    r"\b(?:[Ss]amordningsf\S{1,2}rbund(?:et)?|Finsamf\S{1,2}rbundet)(?:[ \t]*\n[ \t]*|[ \t]+)"
     r"(?P<first>[A-ZÅÄÖ][\w&]*(?:[-/][ \t]*\n?[ \t]*[A-ZÅÄÖ][\w&]*)?)"
     r"(?:[ \t]*\n?[ \t]*(?P<second>[A-ZÅÄÖ][\w&]*))?",
 )

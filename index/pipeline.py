@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from index.extract.scope import ScopedRegistry
 
 #: Bump when cleaning or chunking changes so indexes are re-chunked (vectors are reused by text hash).
-PIPELINE_VERSION = 58
+PIPELINE_VERSION = 60
 ANALYZERS = ("char4", "stem")
 #: Batches embedded per model call (length-sorted within the call): 2.7 → 3.2 passages/s on 96 passages.
 EMBED_GROUP_BATCHES = 8
@@ -295,6 +295,7 @@ def _build(
 ) -> IndexResult:
     from index.amount_lists import amount_list_spans, parse_amount_lists
     from index.breakdowns import breakdown_spans, key_value_spans, parse_breakdowns, parse_key_values
+    from index.cell_tables import cell_table_spans, parse_cell_tables
     from index.chunk import chunk_report
     from index.clean import clean_report
     from index.count_tables import parse_count_tables, table_spans
@@ -302,6 +303,7 @@ def _build(
     from index.extract.rows import (
         amount_list_figures,
         breakdown_figures,
+        cell_table_figures,
         count_table_figures,
         key_value_figures,
     )
@@ -381,6 +383,15 @@ def _build(
             + amount_list_spans(amounts)
             + key_value_spans(key_values)
         )
+        # last, the cell-aligned tables none of the readers above took (a table they read stays theirs)
+        read = count_spans[report_id] + [
+            (f.char_start, f.char_end) for f in table_figures if f.report_id == report_id
+        ]
+        cells = parse_cell_tables(cleaned.text, cleaned.mapped.original_slice)
+        theirs = {r.table for r in cells if _cell_table_taken(r, read)}
+        cells = [r for r in cells if r.table not in theirs]
+        table_figures.extend(cell_table_figures(report_id, loaded.meta, cleaned, chunks, cells))
+        count_spans[report_id] += cell_table_spans(cells)
         (result.changed if rel in old_ids else result.added).append(report_id)
         if loaded.missing_meta:
             result.missing_meta[report_id] = loaded.missing_meta
@@ -496,6 +507,10 @@ def _section_items(chunks, entries):
         yield org, c.report_id, c.section
         for _, label in c.subsections:
             yield org, c.report_id, label
+
+
+def _cell_table_taken(row, read) -> bool:
+    return any(a < row.end and row.header_start < b for a, b in read)
 
 
 def _inside(spans, offset: int) -> bool:

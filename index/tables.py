@@ -777,6 +777,14 @@ def table_scale(head_lines: list[str]) -> float:
     return 1.0
 
 
+def _head_lines(lines: list[str], first: int) -> list[str]:
+    """The lines that head a table: the three above its header, or from its numbered caption when a note
+    stands between ('Tabell 3. Budget och utfall 2024 (tkr)' / 'Avvikelse = utfall minus budget. …')."""
+    above = lines[max(0, first - 6) : first]
+    captions = [k for k, line in enumerate(above) if _TABLE_NUMBER.match(line)]
+    return above[captions[-1] :] if captions else lines[max(0, first - 3) : first]
+
+
 def parse_tables(text: str, original_of=None) -> list[TableRow]:
     """Every data row under every table header of a report's text, in order. `original_of(start, end)`
     gives a span's original text (its runs of spaces kept), where the text was cleaned."""
@@ -792,7 +800,7 @@ def parse_tables(text: str, original_of=None) -> list[TableRow]:
             continue
         body, i = _table_body(lines, header.last + 1)
         difference = _difference_for(body, lines, header.columns)
-        scale = table_scale(lines[max(0, header.first - 3) : header.last + 1])
+        scale = table_scale(_head_lines(lines, header.first) + lines[header.first : header.last + 1])
         for r in body:
             a, b = spans[r.index]
             original = original_of(a, b) if original_of else None

@@ -38,9 +38,10 @@ def share_parts(figures: Sequence[Figure], outcomes: Sequence[str]) -> list[Figu
     combined figure if there is one, else per-outcome totals, else the women/men counts."""
     targets = set(outcomes)
     if "till arbete eller studier" in targets:
-        direct = [f for f in figures if f.measure == "till arbete eller studier" and f.role != "part"]
+        # 'Åtta av dem gick till arbete eller studier' is a part of those who finished, and still the count
+        direct = [f for f in figures if f.measure == "till arbete eller studier"]
         if direct:
-            return direct[:1]
+            return sorted(direct, key=lambda f: f.role == "part")[:1]
         targets = {"till arbete", "till studier"}
     # a part of another group still counts its outcome ('15 av dem gick till arbete'); the women and men
     # of an outcome are never counted beside it, their measure names the gender

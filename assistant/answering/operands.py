@@ -64,6 +64,7 @@ def descriptor(figure: Figure) -> list[str]:
 #: Words of a figure's whole sentence and section count at this weight: the question may name what the
 #: sentence is about ('vid halvårsskiftet', 'under pandemin') where the number's own clause does not.
 CONTEXT_WEIGHT = 0.8
+MEASURE_WEIGHT = 1.0
 
 
 def measure_fit(ask_words: Sequence[str], figure: Figure) -> float:
@@ -267,6 +268,11 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
     """How well a figure answers: its words, its unit, its role, and the rank of its passage."""
     ask_words = ask.measure if ask_words is None else ask_words
     score = 3.0 * measure_fit(ask_words, figure)
+    # an amount's measure word weighs above the words around it: 'ekonomiskt resultat' is the result, not
+    # the equity of the sentence 'Efter årets resultat är det egna kapitalet …' (people are told apart by
+    # their outcome words, which 'deltagare' would outweigh)
+    if ask_words and figure.unit == "kr":
+        score += MEASURE_WEIGHT * coverage(list(ask_words), words(figure.measure))
     score += 0.0 if unit_fits(figure, ask.unit) else -2.0
     rank = pool.rank_of(figure)
     score += 1.0 / (1 + rank) if rank < 99 else 0.0
@@ -321,6 +327,12 @@ def fit(figure: Figure, ask: Ask, pool: Pool, ask_words: Sequence[str] | None = 
     plan = _PLAN_WORDS.search(fold(ask.text))
     if figure.table_row and figure.unit == "kr" and figure.measure != "utfall" and not plan:
         score -= 0.5  # a table's budget and deviation columns answer only a question about the plan
+    elif (
+        not figure.table_row
+        and not plan
+        and _PLANNED.search(f"{fold(figure.measure)} {clause_before(figure)}")
+    ):
+        score -= PLAN_PENALTY  # 'Styrelsen budgeterade … med ett underskott om 800 tkr' is the plan
     return score
 
 
@@ -339,6 +351,21 @@ FINISHED_PENALTY = 0.5
 #: A forecast answers only a question about one ('prognos', 'beräknas', 'väntas').
 _FORECAST_WORDS = re.compile(r"prognos\w*|\bberakna\w*|\bvantas\b|\bforvanta\w*|\bbedoms\b")
 FORECAST_PENALTY = 1.5
+_PLANNED = re.compile(r"budget\w*|\bplaner\w*")
+PLAN_PENALTY = 1.0
+
+
+_AMOUNT = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d+(?:[ ,]\d+)*")
+
+
+def clause_before(figure: Figure) -> str:
+    """The folded words of a figure's sentence between the number before it (a year is no number here)
+    and its own: 'Styrelsen budgeterade för 2024 med ett underskott om' for '800 tkr'; '… en budget på
+    2 450 tkr och kostnaderna stannade på' leaves 'tkr och kostnaderna stannade på' for '2 312 tkr'."""
+    at = figure.sentence.find(figure.raw)
+    if at < 0:
+        return ""
+    return fold(_AMOUNT.split(figure.sentence[:at])[-1])
 
 
 def _words_before(figure: Figure) -> str:

@@ -18,6 +18,7 @@ from assistant.answering.operands import (
     fit,
     is_part_of_year,
     is_whole_year,
+    moment_fit,
     names_measure,
     own_phrase,
     ranked,
@@ -332,6 +333,8 @@ def change(ask: Ask, pool: Pool) -> Result:
     old = new = None
     if ask.part_year is not None and len(set(ask.years)) <= 1:
         old, new = _part_against_whole(base, ask, pool) or (None, None)
+    if old is None and len(set(ask.years)) >= 2:
+        old, new = _balance_span(base, ask, pool) or (None, None)
     if old is None and len(ask.years) >= 2:
         y0, y1 = min(ask.years), max(ask.years)
         anchors = ranked([f for f in base if f.period in (str(y0), str(y1))], ask, pool)
@@ -398,6 +401,30 @@ def change(ask: Ask, pool: Pool) -> Result:
     else:
         out = [diff_out]
     return Result(out, [old, new])
+
+
+_FROM_START_OF = re.compile(
+    r"\b(?:borjan|ingang\w*|ingaende|inledning\w*)\s+(?:av\s+)?(?:aret\s+)?((?:19|20)\d\d)\b"
+)
+_TO_END_OF = re.compile(r"\b(?:slut\w*|utgang\w*|utgaende)\s+(?:av\s+)?(?:aret\s+)?((?:19|20)\d\d)\b")
+
+
+def _balance_span(base: Sequence[Figure], ask: Ask, pool: Pool) -> tuple[Figure, Figure] | None:
+    """'Från ingången av 2022 till utgången av 2023': the balance stated at the first year's start
+    against the one at the last year's end (each year's report states its own opening and closing)."""
+    folded = fold(ask.text)
+    start, end = _FROM_START_OF.search(folded), _TO_END_OF.search(folded)
+    if not (start and end) or start.group(1) >= end.group(1):
+        return None
+
+    def at(year: str, moment: str) -> Figure | None:
+        here = [f for f in base if f.period == year]
+        stated = [f for f in here if moment_fit(moment, f"{own_phrase(f)} {f.sentence}") > 0]
+        best = ranked(stated, replace(ask, moment=moment), pool)
+        return best[0] if best else None
+
+    old, new = at(start.group(1), "start"), at(end.group(1), "end")
+    return (old, new) if old and new and old.unit == new.unit else None
 
 
 def _part_against_whole(base: Sequence[Figure], ask: Ask, pool: Pool) -> tuple[Figure, Figure] | None:
@@ -777,33 +804,47 @@ _YEAR_BUDGET = re.compile(
 )
 
 
-# 'budget minus utfall', 'hur mycket lägre än budget': what is left of the budget
+# The budget less the outcome: 'budget minus utfall', 'hur mycket lägre än budget', 'hur mycket sämre än
+# budgeterat blev resultatet', 'hur mycket finns kvar av årsbudgeten'
 _BUDGET_FIRST = re.compile(
     r"\bbudget\w*\s*(?:minus|-|−|–)\s*utfall|\b(?:lagre|mindre) an budget|\bunder budget"
+    r"|(?<!battre eller )(?<!battre och )\bsamre an (?:\w+ )?budget\w*"  # not 'bättre eller sämre än'"
+    r"|\b(?:kvar|aterst\w*|outnyttja\w*|oforbruka\w*) (?:\w+ ){0,3}?(?:av )?\w*budget"
 )
 
 
 def _stated_against_budget(ask: Ask, pool: Pool) -> tuple[Figure, Figure] | None:
     """An outcome and its budget stated in one sentence of prose: 'Årets resultat blev −257 500 kr, att
     jämföra med ett budgeterat resultat på −450 000 kr'. The amount after 'budgeterat' is the budget, the
-    one of the same measure before it the outcome; an 'underskott' is negative."""
+    one of the same measure before it the outcome ('underskott' is negative from the index)."""
     money = [f for f in pool.figures if f.unit == "kr" and not f.table_row and admissible(f, ask, pool=pool)]
     for budget in ranked([f for f in money if _BUDGETED.search(_before_number(f))], ask, pool):
+        # in its sentence or the one before: 'Årets resultat blev ett underskott på 226 600 kr. Budgeterat
+        # resultat var -210 000 kr'
         before = [
             f
             for f in money
-            if f.sentence == budget.sentence
+            if (f.sentence == budget.sentence or _just_before(f, budget))
             and f.measure == budget.measure
             and f.char_start < budget.char_start
             and not _BUDGETED.search(_before_number(f))
         ]
         outcome = max(before, key=lambda f: f.char_start, default=None)  # the nearest before the budget
         if outcome is not None and names_measure(ask, outcome):
-            return replace(_signed(outcome), measure="utfall"), replace(_signed(budget), measure="budget")
+            return replace(outcome, measure="utfall"), replace(budget, measure="budget")  # signed at index
     return None
 
 
 _BUDGETED = re.compile(r"\bbudgeter\w*(?:\s+\w+){0,3}\s*$")
+_NEXT_SENTENCE = 250  # characters from an outcome to the budget stated in the sentence after it
+
+
+def _just_before(f: Figure, budget: Figure) -> bool:
+    return (
+        f.chunk_id == budget.chunk_id
+        and f.report_id == budget.report_id
+        and 0 < budget.char_start - f.char_start <= _NEXT_SENTENCE
+    )
 
 
 def _before_number(f: Figure) -> str:
@@ -812,18 +853,11 @@ def _before_number(f: Figure) -> str:
     return fold(f.phrase[:at] if at >= 0 else f.phrase).rstrip(" -−–")
 
 
-def _signed(f: Figure) -> Figure:
-    """'ett underskott på 200 tkr' is −200 000 kr."""
-    if f.value > 0 and re.search(r"underskott\w*(?:\s+\w+){0,2}\s*$", _before_number(f)):
-        return replace(f, value=-f.value)
-    return f
-
-
 def overrun(ask: Ask, pool: Pool) -> Result:
     row = _budget_row(ask, pool)
     stated = _stated_against_budget(ask, pool)
     # a table row of another post is no answer where one sentence states the measure asked and its budget
-    if stated and (row is None or fit(stated[0], ask, pool) > fit(row[0], ask, pool)):
+    if stated and (row is None or fit(stated[0], ask, pool) >= fit(row[0], ask, pool)):
         row = stated
     if row is None:
         return Result([], [])

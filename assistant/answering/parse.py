@@ -31,9 +31,10 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
     (
         "budget_used",
         # 'hur stor del av Familjeportens helårsbudget': an insats's name in the genitive may stand before
+        # … 'av sin budget', 'av deras budget': a possessive before it
         r"hur (stor del|mycket|stor andel|manga procent) av "
-        r"(?:den |det |de )?(?:\w+s )?(?:ars|helars)?budget\w*"
-        r"|\bbudget\w*(?: \w+){0,4} (anvandes|forbrukades|utnyttjades)\b"
+        r"(?:den |det |de |sin |sitt |sina |dess |deras |var |vart )?(?:\w+s )?(?:ars|helars)?budget\w*"
+        r"|\bbudget\w*(?: \w+){0,4} (anvand\w*|forbruka\w*|utnyttja\w*)\b"
         r"|\bforbruka\w*|\bgick at\b"
         r"|\butnyttja\w*|\banvandes av budget|\bbudget\w* (anvandes|utnyttjades)",
     ),
@@ -46,7 +47,9 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
         r"|\bbudgeterat"
         # 'avvikelsen (utfall minus budget)', 'skillnaden mellan budget och utfall', 'utfall mot budget'
         r"|^(?!.*\b(?:19|20)\d\d\b.*\b(?:19|20)\d\d\b).*\b(avvikels|differens|skillnad)\w*\b(?=.*\b(budget|utfall))"
-        r"|\butfall\w* (minus|mot) budget|\bbudget\w* (minus|mot) utfall",
+        r"|\butfall\w* (minus|mot) budget|\bbudget\w* (minus|mot) utfall"
+        # 'hur mycket finns kvar av årsbudgeten': the budget less what was spent
+        r"|\b(?:kvar|aterst\w*|outnyttja\w*|oforbruka\w*) (?:\w+ ){0,3}?(?:av )?\w*budget",
     ),
     (
         "share",

@@ -16,7 +16,9 @@ from index.lexical import fold, stem
 _WORD = re.compile(r"[^\W\d_]+")
 # Nouns for the people an insats serves, beyond the ones extraction maps to 'deltagare'.
 # 'deltog' is the verb of 'deltagare': 'hur många deltog …' counts the participants.
-_PEOPLE_EXTRA = ("unga", "ungdom", "elev", "klient", "inskriv", "individ", "person", "deltag", "deltog")
+_PEOPLE_EXTRA = ("unga", "ungdom", "elev", "klient", "inskriv", "person", "deltag", "deltog")
+# 'individer' are people; 'individinriktade', 'individuell' are words about how an insats works
+_INDIVIDUALS = re.compile(r"^individ(?:en|er|erna)?$")
 PEOPLE_SIMILARITY = 0.7
 # Words for the staff who do the work: reports count them in årsarbetare, tjänster or by role.
 _STAFF = (
@@ -78,7 +80,11 @@ def _is_people(word: str) -> bool:
     folded = fold(word)
     if _is_staff(word):
         return False  # 'personal' starts like 'person' but is who does the work
-    return participant_noun(word) == "deltagare" or folded.startswith(_PEOPLE_EXTRA)
+    return (
+        participant_noun(word) == "deltagare"
+        or folded.startswith(_PEOPLE_EXTRA)
+        or bool(_INDIVIDUALS.match(folded))
+    )
 
 
 @lru_cache(maxsize=262144)

@@ -68,8 +68,16 @@ _PART_NAMED = re.compile(
 )
 
 
+# A year a figure is compared with: '11 mån, vilket är något längre än 2023' is of the report's year.
+_COMPARED_YEAR = re.compile(
+    r"\b(?:än|jämfört med|jämför med|i jämförelse med|i förhållande till|gentemot)\s+(?:år\s+|året\s+)?"
+    r"((?:19|20)\d\d)\b",
+    re.I,
+)
+
+
 def period_of(sentence: str, meta: ReportMeta) -> str:
-    since = set(_SINCE_YEAR.findall(sentence))
+    since = set(_SINCE_YEAR.findall(sentence)) | set(_COMPARED_YEAR.findall(sentence))
     years = sorted({y for y in _YEAR.findall(sentence) if 1990 <= int(y) <= 2100 and y not in since})
     if len(years) == 1:
         if meta.period.startswith(f"{years[0]}-") and _PART_NAMED.search(sentence):
@@ -200,12 +208,17 @@ def _pair_from_to(chunk, sent, mentions, made, figures, meta, subject, period, s
             before.organisation, before.section = meta.organisation, section
             figures.insert(figures.index(after), before)
             made[pair.before] = before
+        m_before, m_after = mentions[pair.before], mentions[pair.after]
+        named = counted_before(sent.text, m_before.start)
+        if named and after.unit != "kr" and counted_noun(words_after(sent.text, m_after.end)) is None:
+            # 'Antalet årsarbetare i insatserna ökade från 11,5 till 13,0 under året, … två coacher': the
+            # noun before 'från' counts both numbers, not one found further on
+            after.unit, after.measure = named  # type: ignore[assignment]
         head = _change_head(sent.text[: mentions[pair.before].start], section)
         if head and after.measure == "deltagare":
             after.measure = (
                 head  # 'Kön till Bron minskade från 18 till 11 personer': a queue, not participants
             )
-        m_before, m_after = mentions[pair.before], mentions[pair.after]
         if m_before.unit is None and m_after.unit == "kr":
             # 'från 8,4 till 8,8 miljoner kronor', 'från 4 800 till 5 000 tkr': the second's scale
             shown = _plain_number(m_after.raw)
@@ -297,6 +310,15 @@ def _classify(
     measure: str | None = None
     if unit == "kr":
         measure = money_measure(text[: m.start])
+        if (
+            measure == "resultat"
+            and m.value > 0
+            and _DEFICIT.search(fold(text[max(0, m.start - 40) : m.start]))
+        ):
+            # 'ett underskott på 303 682 kr' is the result −303 682 kr, as the report's own tables write it
+            fig = _figure(chunk, sent, m, meta, subject, period, unit, measure)
+            fig.value = -m.value
+            return fig
     elif unit == "procent":
         outcome = (
             outcome_after(text, m.end, limit)
@@ -364,6 +386,9 @@ def _classify(
         else:
             return None  # a bare number with nothing counted after it is not a figure
     return _figure(chunk, sent, m, meta, subject, period, unit, measure or "belopp")
+
+
+_DEFICIT = re.compile(r"(?:underskott\w*|minusresultat|negativt resultat)(?:\s+\w+){0,2}\s*$")
 
 
 def _figure(

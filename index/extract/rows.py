@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from index.extract.phrase import row_phrase
+from index.lexical import fold
 from index.models import Chunk, Figure, ReportMeta
 
 
@@ -293,3 +295,154 @@ def _column_period(column: str, meta: ReportMeta) -> str:
     if column in _WHOLE_YEAR_COLUMNS and len(meta.years) == 1:
         return str(meta.years[0])
     return meta.period
+
+
+_PEOPLE_NOUNS = (
+    "avslutade",
+    "nya",
+    "inskrivna",
+    "deltagare",
+    "personer",
+    "individer",
+    "ungdomar",
+    "elever",
+    "unga",
+)
+_TOTAL_WORDS = ("totalt", "total", "summa", "antal", "sammanlagt")
+_CATEGORY_LABEL = re.compile(
+    r"^(?:\d{1,2}\s*[-–]\s*\d{1,2}|\d{1,2}\s*ar|(?:under|over|yngre an|aldre an)\s+\d)"
+)
+_CATEGORY_HEADS = {"alder", "aldersgrupp", "kon", "kategori", "grupp"}
+_NAMED_COLUMNS = {"budget": "budget", "utfall": "utfall", "avvikelse": "avvikelse", "prognos": "prognos"}
+
+
+def cell_table_figures(
+    report_id: str, meta: ReportMeta, cleaned, chunks: list[Chunk], rows=None
+) -> list[Figure]:
+    """The value cells of the cell-aligned tables no other reader took (index.cell_tables): each a figure
+    of its row's label and its column's words, in the column's unit; an amount's measure is what its
+    column, else the caption, says it is (money_measure), any other column's measure its own words. Women
+    and men are parts of the row's people column; a sum row's cells carry the values they add up. A row
+    whose label says what it is ('Medlemsavgifter, kr' under 'Nyckeltal 2023 2022') is a measure of the
+    organisation, and a 'varav kvinnor' row under it a part of it."""
+    from index.cell_tables import parse_cell_tables, sum_parts
+
+    out: list[Figure] = []
+    spans = sorted(chunks, key=lambda c: c.char_start)
+    rows = parse_cell_tables(cleaned.text, cleaned.mapped.original_slice) if rows is None else rows
+    whole_of: dict[int, str] = {}  # column -> group of the last row that 'varav' rows below are parts of
+    with_parts: set[str] = set()
+    for at, row in enumerate(rows):
+        chunk = _chunk_at(spans, row.start)
+        if chunk is None:
+            continue
+        group = f"{report_id}:celltabell:{row.start}"
+        parts = sum_parts(rows, at) if row.is_sum else {}
+        roles = _cell_roles(row)
+        part_of_above = row.by_label and fold(row.label).split()[0] in ("varav", "darav")
+        # '20–24 år' under 'Ålder Kvinnor Män Totalt': a group of the section's insats, not an insats
+        category = (
+            bool(_CATEGORY_LABEL.match(fold(row.label))) or fold(row.columns[0].text) in _CATEGORY_HEADS
+        )
+        for k, value in row.values.items():
+            column = row.columns[k]
+            unit = row.units.get(k, column.unit)
+            role, cell_group = roles.get(k, "single"), group
+            if row.by_label:
+                cell_group = f"{group}:{k}"
+                if part_of_above and k in whole_of:
+                    role, cell_group = "part", whole_of[k]
+                    with_parts.add(cell_group)
+                else:
+                    whole_of[k] = cell_group
+            out.append(
+                _cell_figure(
+                    report_id,
+                    meta,
+                    cleaned,
+                    chunk,
+                    row.start,
+                    row.end,
+                    f"{group}:{k}",
+                    value=value,
+                    unit=unit,
+                    measure=_label_measure(row, unit) if row.by_label else _column_measure(row, k, roles),
+                    subject=meta.organisation
+                    if (row.is_sum or row.by_label)
+                    else ""
+                    if category
+                    else row.label,
+                    period=column.year or row.year or meta.period,
+                    group=cell_group,
+                    role=role,
+                    phrase=row_phrase(row.label, f"{column.text.lower()} {row.caption}".strip()),
+                    section=chunk.section_at(row.start - chunk.char_start),
+                    column_parts=parts.get(k, []),
+                    table_row=not category,
+                )
+            )
+    for f in out:
+        if f.group in with_parts and f.role == "single":
+            f.role = "total"  # a key-figure row with 'varav' rows under it is their total
+    return out
+
+
+def _cell_roles(row) -> dict[int, str]:
+    """'Kvinnor Män Totalt': the people total and its women and men parts, where a row has all three."""
+    words = [fold(c.text).split() for c in row.columns]
+    women = next((k for k, w in enumerate(words) if "kvinnor" in w), None)
+    men = next((k for k, w in enumerate(words) if "man" in w), None)
+    total = next(
+        (
+            k
+            for k, c in enumerate(row.columns)
+            if c.unit == "personer" and k not in (women, men) and k in row.values
+        ),
+        None,
+    )
+    if women is None or men is None or total is None:
+        return {}
+    return {total: "total", women: "part", men: "part"}
+
+
+def _column_measure(row, k: int, roles: dict[int, str]) -> str:
+    from index.extract.money import money_measure
+    from index.extract.outcomes import outcome_in
+
+    column = row.columns[k]
+    named = _NAMED_COLUMNS.get(fold(column.text).strip(" ,.:"))
+    if column.unit == "kr" and named:
+        return named  # 'Budget', 'Utfall', 'Avvikelse': the budget tables' own column names
+    if column.unit == "kr":
+        measure = money_measure(column.text)
+        return money_measure(row.caption) if measure == "belopp" else measure
+    if roles.get(k) == "part":
+        return "kvinnor" if "kvinnor" in fold(column.text).split() else "män"
+    if column.unit == "personer" and fold(column.text).split()[0] in _TOTAL_WORDS:
+        # 'Totalt 2024' beside 'Kvinnor Män' under 'Deltagare per insats': the caption's people noun
+        return next((w for w in fold(row.caption).split() if w in _PEOPLE_NOUNS), "deltagare")
+    if column.unit == "personer":
+        # 'Arbete' under 'Avslutade deltagare efter avslutsorsak' counts those who went to work
+        after_exit = "avslut" in fold(row.caption)
+        text = re.sub(r"(?<!\d)(?:19|20)\d\d(?!\d)", "", column.text).strip()  # 'Nya 2023' is 'nya'
+        said = outcome_in(text) or (outcome_in(f"till {text}") if after_exit else None)
+        return said or column.text.lower()
+    return column.text.lower()
+
+
+def _label_measure(row, unit: str) -> str:
+    """What a row says it is by its label: an amount's money measure, the women or men, an outcome or the
+    people noun, else the label's own words."""
+    from index.extract.money import money_measure
+    from index.extract.outcomes import outcome_in
+
+    label = row.label
+    folded = fold(label).split()
+    if unit == "kr":
+        return money_measure(label)
+    if unit == "personer":
+        if "kvinnor" in folded or "man" in folded:
+            return "kvinnor" if "kvinnor" in folded else "män"
+        said = outcome_in(label)
+        return said or next((w for w in folded if w in _PEOPLE_NOUNS), "deltagare")
+    return label.lower().strip(" ,:")

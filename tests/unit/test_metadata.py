@@ -296,6 +296,13 @@ def test_what_is_only_guessed_is_said_so():
         ("Finsam Hällebygden\nDelårsrapport 2024", "", "Hällebygden"),
         ("Kramfors samordningsförbund\nÅrsredovisning 2023", "Insatser i kommunen.", "Kramfors"),
         ("Borås samordningsförbund\nÅrsredovisning 2023", "Insatser i Borås.", "Borås"),
+        ("Finsamförbundet Norra Klarälv\nÅrsredovisning 2023", "", "Norra Klarälv"),
+        # a title in capitals is no name; the body's 'Finsamförbundet X bildades' is
+        (
+            "FINSAMFÖRBUNDET NORRA KLARÄLV\nÅRSREDOVISNING 2022",
+            "Finsamförbundet Norra Klarälv bildades.",
+            "Norra Klarälv",
+        ),
     ],
 )
 def test_a_federations_name_in_any_form_is_one_organisation(title_page, body, organisation):
