@@ -445,6 +445,8 @@ _YEAR_END = re.compile(
 _ALL_INSATSER = re.compile(
     r"\b(?:de|alla|samtliga|forbundets)(?: \w+)? insatser(?:na)?\b|\b(?:alla|samtliga) (?:\w+ )?insatser\b"
     r"|\bforbundets deltagare\b|\bhela forbundet\b"
+    # the definite plural is all of them: 'i individinsatserna', 'i insatserna'
+    r"|\b\w*insatserna\b"
 )
 ORG_WEIGHT = 1.0
 

@@ -119,6 +119,8 @@ _ABSOLUTE = re.compile(
     r"|\bhur manga\b|\bhur mycket \w+ antalet\b"
     # 'hur förändrades antalet deltagare': the count's change, not its percent
     r"|\b(?:hur|vad) (?:forandrades|andrades|utvecklades|hande med) antalet\b"
+    # 'hur mycket växte deltagarantalet': a count's change is counted; 'räknat i personer', 'i kronor'
+    r"|\bhur mycket \w+ \w*antalet\b|\b(?:raknat|uttryckt|angivet) i (?:antal|personer|kronor|kr)\b"
 )
 _ITEMS = re.compile(r"\b(\w+) (insatser\w*|projekt\w*|verksamhet\w*|kommuner\w*|delar|aktivitet\w*)\b")
 _YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
