@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from index.lexical import fold
+from index.tables import TABLE_NUMBER
 
 _CELL = re.compile(r"\S+(?: \S+)*")
 _NUMBER = re.compile(
@@ -39,21 +40,20 @@ _DATE_WORD = re.compile(r"^(?:\d{1,2}/\d{1,2}|(?:19|20)\d\d(?:-\d\d-\d\d)?)$")
 _SUM = re.compile(r"^(?:totalt|summa|samtliga|sammanlagt|total)\b", re.IGNORECASE)
 _MONEY_UNIT = re.compile(r"(?<!\w)(tkr|mkr|mnkr|kr|kronor|tusen kronor)(?!\w)", re.IGNORECASE)
 _PERCENT = re.compile(r"%|\bprocent\b|\bandel\b", re.IGNORECASE)
-_PEOPLE = {
+#: Nouns for the people a column or caption counts, in the order a caption's noun is taken by
+#: ('Avslutade deltagare …' counts the finishers).
+PEOPLE_NOUNS = (
+    "avslutade",
+    "nya",
+    "inskrivna",
     "deltagare",
-    "deltagit",
     "personer",
     "individer",
-    "inskrivna",
-    "kvinnor",
-    "man",
-    "nya",
-    "nyinskrivna",
-    "avslutade",
-    "unga",
     "ungdomar",
     "elever",
-}
+    "unga",
+)
+_PEOPLE = frozenset({*PEOPLE_NOUNS, "deltagit", "kvinnor", "man", "nyinskrivna"})
 _MAX_CELL_WORDS = 6
 _MAX_CAPTION_WORDS = 12
 
@@ -160,7 +160,7 @@ def _column(cell: Cell, caption: str) -> CellColumn:
     return CellColumn(cell.text, cell.start, cell.end, unit, scale, years[0] if len(years) == 1 else "")
 
 
-_TOTAL_WORDS = {"totalt", "total", "summa", "antal", "sammanlagt"}
+TOTAL_WORDS = frozenset({"totalt", "total", "summa", "antal", "sammanlagt"})
 
 
 def _with_totals(columns: tuple[CellColumn, ...]) -> tuple[CellColumn, ...]:
@@ -168,7 +168,7 @@ def _with_totals(columns: tuple[CellColumn, ...]) -> tuple[CellColumn, ...]:
     if not any(c.unit == "personer" for c in columns):
         return columns
     return tuple(
-        replace(c, unit="personer") if c.unit == "antal" and fold(c.text.lower()) in _TOTAL_WORDS else c
+        replace(c, unit="personer") if c.unit == "antal" and fold(c.text.lower()) in TOTAL_WORDS else c
         for c in columns
     )
 
@@ -185,14 +185,11 @@ def _column_of(cell: Cell, columns: tuple[CellColumn, ...]) -> int:
     return min(range(len(columns)), key=lambda k: abs(columns[k].end - cell.end))
 
 
-_NUMBERED = re.compile(r"^\s*(?:tabell|tab)\.?\s*\d+[.:]?", re.IGNORECASE)
-
-
 def _caption(lines: list[str], header: int) -> str:
     """The numbered caption within six lines above the header ('Tabell 3. Budget och utfall 2024 (tkr)'
     over a note on the columns), else the nearest non-blank line within two lines, when it is short and
     no sentence."""
-    numbered = [k for k in range(max(0, header - 6), header) if _NUMBERED.match(lines[k])]
+    numbered = [k for k in range(max(0, header - 6), header) if TABLE_NUMBER.match(lines[k])]
     if numbered:
         return lines[numbered[-1]].strip()
     for k in range(header - 1, max(-1, header - 3), -1):

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from index.extract.scope import ScopedRegistry
 
 #: Bump when cleaning or chunking changes so indexes are re-chunked (vectors are reused by text hash).
-PIPELINE_VERSION = 61
+PIPELINE_VERSION = 62
 ANALYZERS = ("char4", "stem")
 #: Batches embedded per model call (length-sorted within the call): 2.7 → 3.2 passages/s on 96 passages.
 EMBED_GROUP_BATCHES = 8

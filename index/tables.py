@@ -176,7 +176,7 @@ def _tokens(line: str) -> list[str]:
     return [t for t in (w.strip(_STRIP).lower() for w in line.split()) if t]
 
 
-def _named(token: str) -> str | None:
+def named_column(token: str) -> str | None:
     if token in _NAMED:
         return _NAMED[token]
     for pattern, name in _NAMED_OCR:
@@ -195,14 +195,14 @@ def _named_columns(line: str) -> list[str] | None:
     toks = _tokens(_DESCRIBED.sub(r"\1 ", line))
     if not toks or any(_is_amount(t) for t in toks) or _PROSE_WORDS & set(toks):
         return None
-    if line.rstrip().endswith(".") and len(toks) >= 4 and not _named(toks[0]):
+    if line.rstrip().endswith(".") and len(toks) >= 4 and not named_column(toks[0]):
         return None  # a sentence about the columns, not their header
     named: list[str] = []
     for t in toks:
         if t in _WHOLE_YEAR and named and named[-1] == "budget":
             named[-1] = "årsbudget"  # 'Budget helår' in a half-year report is the year's budget
-        elif _named(t) or t == "bokslut":
-            named.append(_named(t) or "bokslut")
+        elif named_column(t) or t == "bokslut":
+            named.append(named_column(t) or "bokslut")
     words = [n for n in named if n != "bokslut"]
     if len(words) < 2 or len(named) < 0.3 * len(toks):
         return None
@@ -258,12 +258,13 @@ def _labelled_years(toks: list[str], caption: str = "") -> list[str] | None:
     return years if _MONEY_HEADING.search(" ".join(toks)) or _money_caption(caption) else None
 
 
-_TABLE_NUMBER = re.compile(r"^\s*(?:tabell|tab)\.?\s*\d+[.:]?", re.IGNORECASE)
+#: A numbered caption ("Tabell 3.", "Tab. 2:"): it heads a table, and ends the previous one's body.
+TABLE_NUMBER = re.compile(r"^\s*(?:tabell|tab)\.?\s*\d+[.:]?", re.IGNORECASE)
 
 
 def _money_caption(line: str) -> str:
     """A short caption line that names money ('Tabell 1. Medlemsavgifter (tkr)'): its naming words."""
-    toks = _tokens(_TABLE_NUMBER.sub("", line))
+    toks = _tokens(TABLE_NUMBER.sub("", line))
     if (
         not toks
         or len(toks) > 8
@@ -271,7 +272,7 @@ def _money_caption(line: str) -> str:
         or not _MONEY_HEADING.search(" ".join(toks))
     ):
         return ""
-    words = [w.strip(_STRIP) for w in _TABLE_NUMBER.sub("", line).split()]
+    words = [w.strip(_STRIP) for w in TABLE_NUMBER.sub("", line).split()]
     named = [w for w in words if w and not any(c.isdigit() for c in w) and w.lower() not in _GENERIC_HEADING]
     return " ".join(named)
 
@@ -717,7 +718,7 @@ def _table_body(lines: list[str], start: int) -> tuple[list[_Line], int]:
                 break
             continue
         blanks = 0
-        if _primary_columns(line, lines[k - 1]) or (body and _TABLE_NUMBER.match(line)):
+        if _primary_columns(line, lines[k - 1]) or (body and TABLE_NUMBER.match(line)):
             return body, k  # the next table begins (its caption 'Tabell 4. …' or its header)
         label, groups = _numeric_tail(line)
         if _is_reference(groups):
@@ -781,7 +782,7 @@ def _head_lines(lines: list[str], first: int) -> list[str]:
     """The lines that head a table: the three above its header, or from its numbered caption when a note
     stands between ('Tabell 3. Budget och utfall 2024 (tkr)' / 'Avvikelse = utfall minus budget. …')."""
     above = lines[max(0, first - 6) : first]
-    captions = [k for k, line in enumerate(above) if _TABLE_NUMBER.match(line)]
+    captions = [k for k, line in enumerate(above) if TABLE_NUMBER.match(line)]
     return above[captions[-1] :] if captions else lines[max(0, first - 3) : first]
 
 

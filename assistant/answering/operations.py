@@ -24,6 +24,7 @@ from assistant.answering.operands import (
     ranked,
     unit_fits,
 )
+from assistant.answering.parse import LEFT_OF_BUDGET
 from assistant.answering.similarity import contains_name
 from index.extract.counted import gender_of
 from index.extract.outcomes import destination_in, outcomes_in
@@ -809,7 +810,7 @@ _YEAR_BUDGET = re.compile(
 _BUDGET_FIRST = re.compile(
     r"\bbudget\w*\s*(?:minus|-|−|–)\s*utfall|\b(?:lagre|mindre) an budget|\bunder budget"
     r"|(?<!battre eller )(?<!battre och )\bsamre an (?:\w+ )?budget\w*"  # not 'bättre eller sämre än'"
-    r"|\b(?:kvar|aterst\w*|outnyttja\w*|oforbruka\w*) (?:\w+ ){0,3}?(?:av )?\w*budget"
+    rf"|{LEFT_OF_BUDGET}"
 )
 
 

@@ -21,6 +21,8 @@ _CHECK_WORDS = (
     r"|\bratt (?:rakn|berakn|utrakn)\w*|\b(?:rakn|berakn)\w* ratt\b|\bkontroller\w*"
     r"|\bmotsvarar (?:\w+ ){0,2}(?:poster\w*|rader\w*|summan|delar\w*)"
 )
+#: What is left of a budget ('finns kvar av årsbudgeten', 'återstår av budgeten'): budget less outcome.
+LEFT_OF_BUDGET = r"\b(?:kvar|aterst\w*|outnyttja\w*|oforbruka\w*) (?:\w+ ){0,3}?(?:av )?\w*budget"
 OPERATIONS: tuple[tuple[Operation, str], ...] = (
     ("check", rf"\bstamm\w*|{_CHECK_WORDS}"),
     (
@@ -49,7 +51,7 @@ OPERATIONS: tuple[tuple[Operation, str], ...] = (
         r"|^(?!.*\b(?:19|20)\d\d\b.*\b(?:19|20)\d\d\b).*\b(avvikels|differens|skillnad)\w*\b(?=.*\b(budget|utfall))"
         r"|\butfall\w* (minus|mot) budget|\bbudget\w* (minus|mot) utfall"
         # 'hur mycket finns kvar av årsbudgeten': the budget less what was spent
-        r"|\b(?:kvar|aterst\w*|outnyttja\w*|oforbruka\w*) (?:\w+ ){0,3}?(?:av )?\w*budget",
+        rf"|{LEFT_OF_BUDGET}",
     ),
     (
         "share",

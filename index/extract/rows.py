@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.cell_tables import PEOPLE_NOUNS, TOTAL_WORDS
 from index.extract.phrase import row_phrase
 from index.lexical import fold
 from index.models import Chunk, Figure, ReportMeta
+from index.tables import named_column
 
 
 def table_row_figures(report_id: str, meta: ReportMeta, cleaned, chunks: list[Chunk]) -> list[Figure]:
@@ -297,23 +299,10 @@ def _column_period(column: str, meta: ReportMeta) -> str:
     return meta.period
 
 
-_PEOPLE_NOUNS = (
-    "avslutade",
-    "nya",
-    "inskrivna",
-    "deltagare",
-    "personer",
-    "individer",
-    "ungdomar",
-    "elever",
-    "unga",
-)
-_TOTAL_WORDS = ("totalt", "total", "summa", "antal", "sammanlagt")
 _CATEGORY_LABEL = re.compile(
     r"^(?:\d{1,2}\s*[-–]\s*\d{1,2}|\d{1,2}\s*ar|(?:under|over|yngre an|aldre an)\s+\d)"
 )
 _CATEGORY_HEADS = {"alder", "aldersgrupp", "kon", "kategori", "grupp"}
-_NAMED_COLUMNS = {"budget": "budget", "utfall": "utfall", "avvikelse": "avvikelse", "prognos": "prognos"}
 
 
 def cell_table_figures(
@@ -410,7 +399,7 @@ def _column_measure(row, k: int, roles: dict[int, str]) -> str:
     from index.extract.outcomes import outcome_in
 
     column = row.columns[k]
-    named = _NAMED_COLUMNS.get(fold(column.text).strip(" ,.:"))
+    named = named_column(fold(column.text).strip(" ,.:"))
     if column.unit == "kr" and named:
         return named  # 'Budget', 'Utfall', 'Avvikelse': the budget tables' own column names
     if column.unit == "kr":
@@ -418,9 +407,9 @@ def _column_measure(row, k: int, roles: dict[int, str]) -> str:
         return money_measure(row.caption) if measure == "belopp" else measure
     if roles.get(k) == "part":
         return "kvinnor" if "kvinnor" in fold(column.text).split() else "män"
-    if column.unit == "personer" and fold(column.text).split()[0] in _TOTAL_WORDS:
+    if column.unit == "personer" and fold(column.text).split()[0] in TOTAL_WORDS:
         # 'Totalt 2024' beside 'Kvinnor Män' under 'Deltagare per insats': the caption's people noun
-        return next((w for w in fold(row.caption).split() if w in _PEOPLE_NOUNS), "deltagare")
+        return next((w for w in fold(row.caption).split() if w in PEOPLE_NOUNS), "deltagare")
     if column.unit == "personer":
         # 'Arbete' under 'Avslutade deltagare efter avslutsorsak' counts those who went to work
         after_exit = "avslut" in fold(row.caption)
@@ -444,5 +433,5 @@ def _label_measure(row, unit: str) -> str:
         if "kvinnor" in folded or "man" in folded:
             return "kvinnor" if "kvinnor" in folded else "män"
         said = outcome_in(label)
-        return said or next((w for w in folded if w in _PEOPLE_NOUNS), "deltagare")
+        return said or next((w for w in folded if w in PEOPLE_NOUNS), "deltagare")
     return label.lower().strip(" ,:")
